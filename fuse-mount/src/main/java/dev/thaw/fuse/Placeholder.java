@@ -1,0 +1,6 @@
+package dev.thaw.fuse;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}

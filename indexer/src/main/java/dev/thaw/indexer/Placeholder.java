@@ -1,0 +1,6 @@
+package dev.thaw.indexer;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}

@@ -1,0 +1,6 @@
+package dev.thaw.snapshotter;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}

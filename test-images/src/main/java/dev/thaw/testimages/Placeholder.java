@@ -1,0 +1,6 @@
+package dev.thaw.testimages;
+
+/** Placeholder. */
+final class Placeholder {
+  private Placeholder() {}
+}
