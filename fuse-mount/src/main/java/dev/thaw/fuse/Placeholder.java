@@ -1,6 +1,0 @@
-package dev.thaw.fuse;
-
-/** Placeholder. */
-final class Placeholder {
-  private Placeholder() {}
-}
