@@ -1,0 +1,161 @@
+package dev.thaw.snapshotter.fetch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The one place fetches run: a priority queue (on-demand before prefetch before background, FIFO
+ * within a priority) feeding a fixed number of virtual-thread workers, so the number of requests in
+ * flight is bounded however many readers wait.
+ *
+ * <p>Background tasks pass through a gate first: at most {@code backgroundSlots} of them are queued
+ * or running at once (so a layer streaming in never fills the queue ahead of a later on-demand
+ * read), and they are paced by a {@link RateLimiter} on their declared cost. With background
+ * fetching disabled, background submissions are rejected.
+ *
+ * <p>Thread-safe. {@link #close()} stops the workers and cancels what has not started.
+ */
+public final class FetchScheduler implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(FetchScheduler.class.getName());
+
+  /** A queue position of a task; a promoted task has several, the first claimed one runs it. */
+  private record Entry(FetchPriority priority, long seq, FetchTask<?> task, boolean holdsSlot)
+      implements Comparable<Entry> {
+    @Override
+    public int compareTo(Entry o) {
+      int c = priority.compareTo(o.priority);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+  }
+
+  private final PriorityBlockingQueue<Entry> queue = new PriorityBlockingQueue<>();
+  private final BlockingQueue<FetchTask<?>> backgroundGate = new LinkedBlockingQueue<>();
+  private final Semaphore backgroundSlots;
+  private final RateLimiter backgroundRate;
+  private final boolean backgroundEnabled;
+  private final AtomicLong seq = new AtomicLong();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean closed;
+
+  /**
+   * Starts {@code workers} worker threads (virtual) and the background gate.
+   *
+   * @param workers the maximum number of tasks running at once, at least 1
+   * @param backgroundEnabled whether background tasks are accepted
+   * @param backgroundRate paces background tasks by their declared cost
+   */
+  public FetchScheduler(int workers, boolean backgroundEnabled, RateLimiter backgroundRate) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("fetch scheduler needs at least 1 worker, got " + workers);
+    }
+    this.backgroundEnabled = backgroundEnabled;
+    this.backgroundRate = Objects.requireNonNull(backgroundRate);
+    this.backgroundSlots = new Semaphore(Math.max(1, workers / 4));
+    for (int i = 0; i < workers; i++) {
+      threads.add(Thread.ofVirtual().name("thaw-fetch-", i).start(this::work));
+    }
+    threads.add(Thread.ofVirtual().name("thaw-fetch-background-gate").start(this::gate));
+  }
+
+  /** Whether background tasks are accepted. */
+  public boolean backgroundEnabled() {
+    return backgroundEnabled;
+  }
+
+  /**
+   * Queues {@code work} at {@code priority}. Never blocks.
+   *
+   * @param costBytes the bytes the work will fetch, for background pacing
+   * @throws RejectedExecutionException if closed, or for a background task when background fetching
+   *     is disabled
+   */
+  public <T> FetchTask<T> submit(FetchPriority priority, long costBytes, Callable<T> work) {
+    if (closed) {
+      throw new RejectedExecutionException("fetch scheduler is closed");
+    }
+    FetchTask<T> task = new FetchTask<>(this, priority, costBytes, work);
+    if (priority == FetchPriority.BACKGROUND) {
+      if (!backgroundEnabled) {
+        throw new RejectedExecutionException("background fetching is disabled");
+      }
+      backgroundGate.add(task);
+    } else {
+      queue.add(new Entry(priority, seq.getAndIncrement(), task, false));
+    }
+    return task;
+  }
+
+  void requeue(FetchTask<?> task, FetchPriority priority) {
+    if (!closed) {
+      queue.add(new Entry(priority, seq.getAndIncrement(), task, false));
+    }
+  }
+
+  /** Tasks queued and not yet started (approximate; promoted tasks may count twice). */
+  public int queued() {
+    return queue.size() + backgroundGate.size();
+  }
+
+  private void gate() {
+    try {
+      while (!closed) {
+        FetchTask<?> task = backgroundGate.take();
+        if (task.priority() != FetchPriority.BACKGROUND) {
+          continue; // promoted: already queued at its new priority
+        }
+        backgroundSlots.acquire();
+        backgroundRate.acquire(task.costBytes());
+        queue.add(new Entry(FetchPriority.BACKGROUND, seq.getAndIncrement(), task, true));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void work() {
+    try {
+      while (!closed) {
+        Entry entry = queue.take();
+        try {
+          if (entry.task().claim()) {
+            entry.task().run();
+          }
+        } finally {
+          if (entry.holdsSlot()) {
+            backgroundSlots.release();
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the workers (running tasks finish on their own) and cancels queued tasks. */
+  @Override
+  public void close() {
+    closed = true;
+    threads.forEach(Thread::interrupt);
+    List<Entry> left = new ArrayList<>();
+    queue.drainTo(left);
+    List<FetchTask<?>> leftBackground = new ArrayList<>();
+    backgroundGate.drainTo(leftBackground);
+    left.forEach(e -> leftBackground.add(e.task()));
+    for (FetchTask<?> task : leftBackground) {
+      if (task.claim()) {
+        task.future().completeExceptionally(new CancellationException("fetch scheduler closed"));
+      }
+    }
+    LOG.fine(() -> "fetch scheduler closed, cancelled " + leftBackground.size() + " tasks");
+  }
+}
