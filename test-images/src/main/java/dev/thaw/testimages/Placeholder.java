@@ -1,6 +1,0 @@
-package dev.thaw.testimages;
-
-/** Placeholder. */
-final class Placeholder {
-  private Placeholder() {}
-}
