@@ -1,0 +1,151 @@
+# Shell helpers for the demo and the benchmarks: a private docker-registry and a private containerd
+# under one work directory, stopped by their pids (never by name) and unmounted on exit.
+#
+#   source scripts/lib/daemons.sh
+#   daemons_init            # creates $WORK (a temp dir under /tmp) and the cleanup trap
+#   start_registry          # sets REGISTRY=127.0.0.1:PORT
+#   start_containerd        # sets CONTAINERD_ADDRESS; ctr_ / ctr_remote run against it
+# shellcheck shell=bash
+
+THAW_ROOT=${THAW_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+export THAW_CACHE=${THAW_CACHE:-$HOME/.cache/thaw}
+DAEMON_PIDS=()
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+fail() { echo "error: $*" >&2; exit 1; }
+
+daemons_init() {
+  WORK=$(mktemp -d /tmp/thaw-work-XXXXXX)
+  trap daemons_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+daemons_cleanup() {
+  local rc=$?
+  set +e
+  if [[ -n ${CONTAINERD_ADDRESS:-} ]] && [[ -S $CONTAINERD_ADDRESS ]]; then
+    local ns task
+    for ns in $(ctr --address "$CONTAINERD_ADDRESS" namespaces ls -q 2>/dev/null); do
+      for task in $(ctr --address "$CONTAINERD_ADDRESS" -n "$ns" tasks ls -q 2>/dev/null); do
+        ctr --address "$CONTAINERD_ADDRESS" -n "$ns" tasks kill -a -s SIGKILL "$task" >/dev/null 2>&1
+        ctr --address "$CONTAINERD_ADDRESS" -n "$ns" tasks delete -f "$task" >/dev/null 2>&1
+      done
+    done
+  fi
+  local pid
+  for pid in "${DAEMON_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null
+  done
+  for pid in "${DAEMON_PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null
+  done
+  if [[ -n ${WORK:-} ]]; then
+    # Shims outlive containerd: ours carry our socket path on their command line.
+    local proc
+    for proc in /proc/[0-9]*; do
+      if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q -- "-address $WORK/"; then
+        kill -9 "${proc#/proc/}" 2>/dev/null
+      fi
+    done
+    awk -v w="$WORK" '$5 == w || index($5, w "/") == 1 {print $5}' /proc/self/mountinfo \
+      | sort -r | while read -r m; do umount -l "$m"; done
+    if [[ ${THAW_KEEP_WORK:-} == 1 ]]; then
+      echo "kept $WORK" >&2
+    else
+      rm -rf --one-file-system "$WORK"
+    fi
+  fi
+  return $rc
+}
+
+free_port() {
+  local port
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! ss -Hltn "sport = :$port" | grep -q .; then
+      echo "$port"
+      return
+    fi
+  done
+  fail "no free port found"
+}
+
+# start_registry: a real docker-registry on a free 127.0.0.1 port, storage under $WORK.
+start_registry() {
+  local dir=$WORK/registry port
+  mkdir -p "$dir"
+  port=$(free_port)
+  cat >"$dir/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+YAML
+  docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 </dev/null &
+  DAEMON_PIDS+=($!)
+  REGISTRY=127.0.0.1:$port
+  for _ in $(seq 100); do
+    curl -fsS "http://$REGISTRY/v2/" >/dev/null 2>&1 && return
+    sleep 0.1
+  done
+  cat "$dir/log" >&2
+  fail "docker-registry did not start on $REGISTRY"
+}
+
+# start_containerd [EXTRA_TOML]: a private containerd, root/state/socket under $WORK.
+start_containerd() {
+  local dir=$WORK/containerd
+  mkdir -p "$dir"
+  CONTAINERD_ADDRESS=$dir/containerd.sock
+  cat >"$dir/config.toml" <<TOML
+version = 2
+root = "$dir/root"
+state = "$dir/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
+[grpc]
+  address = "$CONTAINERD_ADDRESS"
+[ttrpc]
+  address = "$CONTAINERD_ADDRESS.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$dir/opt"
+${1:-}
+TOML
+  containerd --config "$dir/config.toml" >"$dir/log" 2>&1 </dev/null &
+  DAEMON_PIDS+=($!)
+  for _ in $(seq 300); do
+    ctr --address "$CONTAINERD_ADDRESS" version >/dev/null 2>&1 && return
+    sleep 0.1
+  done
+  tail -20 "$dir/log" >&2
+  fail "containerd did not start"
+}
+
+ctr_() { ctr --address "$CONTAINERD_ADDRESS" "$@"; }
+ctr_remote() { ctr-remote --address "$CONTAINERD_ADDRESS" "$@"; }
+
+# manifest REF: the image manifest JSON of HOST/REPO:TAG from the registry.
+manifest() {
+  local host=${1%%/*} rest=${1#*/}
+  local repo=${rest%:*} tag=${rest##*:}
+  curl -fsS -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
+    "http://$host/v2/$repo/manifests/$tag"
+}
+
+# layers_size REF: the sum of the compressed layer sizes in bytes.
+layers_size() { manifest "$1" | jq '[.layers[].size] | add'; }
+
+human() { numfmt --to=iec-i --suffix=B --format='%.1f' "$1"; }
+
+# now_ms: wall clock in milliseconds.
+now_ms() { date +%s%3N; }
