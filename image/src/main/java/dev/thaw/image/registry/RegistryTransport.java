@@ -1,0 +1,248 @@
+package dev.thaw.image.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Sends one distribution-API request with authentication and bounded retries. Redirects are not
+ * followed here: callers see 3xx and decide (a blob redirect goes to storage without our
+ * Authorization header).
+ *
+ * <p>Thread-safe. Blocking.
+ */
+final class RegistryTransport {
+  private static final int ERROR_BODY_LIMIT = 2048;
+
+  /**
+   * One request.
+   *
+   * @param method HTTP method
+   * @param uri absolute URI
+   * @param headers extra headers
+   * @param body a fresh body per try, or null for none
+   * @param registry the registry to authenticate against, or null to send no credentials
+   * @param scope the token scope, e.g. {@code repository:a/b:pull}
+   * @param what what is being done on what, for messages
+   */
+  record Call(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      Supplier<HttpRequest.BodyPublisher> body,
+      String registry,
+      String scope,
+      String what) {
+    Call {
+      headers = Map.copyOf(headers);
+    }
+
+    Call withUri(URI newUri, String newRegistry) {
+      return new Call(method, newUri, headers, body, newRegistry, scope, what);
+    }
+  }
+
+  private final HttpClient http;
+  private final RetryPolicy retry;
+  private final Set<String> insecureRegistries;
+  private final Duration requestTimeout;
+  private final Authenticator authenticator;
+
+  RegistryTransport(
+      HttpClient http,
+      CredentialStore credentials,
+      RetryPolicy retry,
+      Set<String> insecureRegistries,
+      Duration requestTimeout) {
+    this.http = http;
+    this.retry = retry;
+    this.insecureRegistries = Set.copyOf(insecureRegistries);
+    this.requestTimeout = requestTimeout;
+    this.authenticator = new Authenticator(this, credentials);
+  }
+
+  /**
+   * The base URI of {@code registry}: {@code http://} only for loopback hosts and hosts marked
+   * insecure, {@code https://} otherwise. {@code docker.io} maps to its API host.
+   */
+  URI baseUri(String registry) {
+    String host = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
+    boolean plain = isLoopback(registry) || insecureRegistries.contains(registry);
+    return URI.create((plain ? "http://" : "https://") + host);
+  }
+
+  static boolean isLoopback(String registry) {
+    String host = registry;
+    if (host.startsWith("[")) {
+      host = host.substring(1, host.indexOf(']'));
+      return host.equals("::1");
+    }
+    int colon = host.lastIndexOf(':');
+    if (colon >= 0) {
+      host = host.substring(0, colon);
+    }
+    return host.equals("localhost") || host.startsWith("127.");
+  }
+
+  /**
+   * Sends {@code call}: authenticates on a 401 challenge (once), retries 5xx, 429 and I/O errors
+   * per the retry policy. Returns every other response with its body open; the caller closes it.
+   *
+   * @throws RegistryUnauthorizedException if still 401 after authenticating
+   * @throws RegistryUnavailableException if the retries are exhausted
+   */
+  HttpResponse<InputStream> send(Call call) throws IOException {
+    return withRetries(call, () -> sendAuthenticated(call));
+  }
+
+  /** Sends {@code call} with a fixed Authorization header (or none), with retries. */
+  HttpResponse<InputStream> sendOnceOrRetry(Call call, Optional<String> authorization)
+      throws IOException {
+    return withRetries(call, () -> sendOnce(call, authorization));
+  }
+
+  private interface Exchange {
+    HttpResponse<InputStream> run() throws IOException;
+  }
+
+  private HttpResponse<InputStream> withRetries(Call call, Exchange exchange) throws IOException {
+    IOException lastError = null;
+    String lastStatus = "";
+    for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
+      if (attempt > 1) {
+        sleep(
+            lastError == null ? retryAfterOr(lastStatus, attempt - 1) : retry.backoff(attempt - 1));
+      }
+      try {
+        HttpResponse<InputStream> response = exchange.run();
+        int status = response.statusCode();
+        if (status == 429 || status >= 500) {
+          lastStatus = "HTTP " + status + retryAfterSuffix(response) + errorDetail(response);
+          lastError = null;
+          continue;
+        }
+        return response;
+      } catch (RegistryException | InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        lastError = e;
+        lastStatus = e.toString();
+      }
+    }
+    throw new RegistryUnavailableException(
+        call.what() + ": " + lastStatus + " (gave up after " + retry.maxAttempts() + " attempts)",
+        lastError);
+  }
+
+  private HttpResponse<InputStream> sendAuthenticated(Call call) throws IOException {
+    Optional<String> auth = authenticator.authorization(call, false);
+    HttpResponse<InputStream> response = sendOnce(call, auth);
+    if (response.statusCode() != 401 || call.registry() == null) {
+      return response;
+    }
+    String header = response.headers().firstValue("WWW-Authenticate").orElse("");
+    String detail = errorDetail(response);
+    if (header.isEmpty()) {
+      throw new RegistryUnauthorizedException(
+          call.what() + ": 401 without a WWW-Authenticate challenge" + detail);
+    }
+    authenticator.challenged(call.registry(), AuthChallenge.parse(header));
+    Optional<String> fresh = authenticator.authorization(call, true);
+    if (fresh.isEmpty()) {
+      throw new RegistryUnauthorizedException(
+          call.what() + ": 401 and no credentials for " + call.registry() + detail);
+    }
+    response = sendOnce(call, fresh);
+    if (response.statusCode() == 401) {
+      throw new RegistryUnauthorizedException(
+          call.what()
+              + ": 401 after authenticating"
+              + authenticator.describe(call.registry())
+              + errorDetail(response));
+    }
+    return response;
+  }
+
+  HttpResponse<InputStream> sendOnce(Call call, Optional<String> authorization) throws IOException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(call.uri())
+            .timeout(requestTimeout)
+            .method(
+                call.method(),
+                call.body() == null ? HttpRequest.BodyPublishers.noBody() : call.body().get());
+    if ("http".equals(call.uri().getScheme())) {
+      // No h2c upgrade dance on plain HTTP: registries do not speak it and it breaks bodies.
+      b.version(HttpClient.Version.HTTP_1_1);
+    }
+    call.headers().forEach(b::header);
+    authorization.ifPresent(a -> b.header("Authorization", a));
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException ie = new InterruptedIOException(call.what() + ": interrupted");
+      ie.initCause(e);
+      throw ie;
+    }
+  }
+
+  private Duration retryAfterOr(String lastStatus, int attempt) {
+    int idx = lastStatus.indexOf("retry-after=");
+    if (idx >= 0) {
+      String secs = lastStatus.substring(idx + "retry-after=".length()).split("[^0-9]", 2)[0];
+      if (!secs.isEmpty()) {
+        Duration d = Duration.ofSeconds(Long.parseLong(secs));
+        return d.compareTo(retry.maxBackoff()) > 0 ? retry.maxBackoff() : d;
+      }
+    }
+    return retry.backoff(attempt);
+  }
+
+  private static String retryAfterSuffix(HttpResponse<?> response) {
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .filter(v -> v.trim().matches("[0-9]{1,6}"))
+        .map(v -> " retry-after=" + v.trim())
+        .orElse("");
+  }
+
+  private void sleep(Duration d) throws InterruptedIOException {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("registry retry backoff interrupted");
+    }
+  }
+
+  /** Reads at most 2 KiB of an error body for a message, and closes it. Never throws. */
+  static String errorDetail(HttpResponse<InputStream> response) {
+    try (InputStream in = response.body()) {
+      byte[] b = in.readNBytes(ERROR_BODY_LIMIT);
+      String s = new String(b, StandardCharsets.UTF_8).strip();
+      return s.isEmpty() ? "" : ": " + s;
+    } catch (IOException e) {
+      return ": (error body unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Closes a response body whose content is not needed. */
+  static void discard(HttpResponse<InputStream> response) {
+    try {
+      response.body().close();
+    } catch (IOException ignored) {
+      // Closing an unread body only aborts the exchange; nothing to report.
+    }
+  }
+}

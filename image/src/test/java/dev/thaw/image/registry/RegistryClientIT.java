@@ -1,0 +1,150 @@
+package dev.thaw.image.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.thaw.image.oci.Descriptor;
+import dev.thaw.image.oci.Digest;
+import dev.thaw.image.oci.ImageConfig;
+import dev.thaw.image.oci.Manifest;
+import dev.thaw.image.oci.ManifestContent;
+import dev.thaw.image.oci.MediaTypes;
+import dev.thaw.image.oci.Platform;
+import dev.thaw.image.oci.RegistryReference;
+import dev.thaw.testimages.registry.RegistryExtension;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RegistryClientIT {
+  @RegisterExtension static final RegistryExtension registry = new RegistryExtension();
+
+  private static final byte[] SMALL_LAYER = bytes(1, 10_000);
+  private static final byte[] BIG_LAYER = bytes(2, 3 * 1024 * 1024 + 17);
+  private static RegistryClient client;
+  private static RegistryReference ref;
+  private static Manifest manifest;
+
+  private static byte[] bytes(long seed, int n) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  @BeforeAll
+  static void pushImage() throws Exception {
+    // Chunked above 1 MiB, so the big layer goes up in PATCHes of 1 MiB.
+    client = RegistryClient.builder().chunkedUpload(1 << 20, 1 << 20).build();
+    ref = RegistryReference.parse(registry.host() + "/thaw/demo:v1");
+    Descriptor small = Descriptor.ofContent(MediaTypes.OCI_LAYER_GZIP, SMALL_LAYER);
+    Descriptor big = Descriptor.ofContent(MediaTypes.OCI_LAYER_GZIP, BIG_LAYER);
+    ImageConfig config =
+        ImageConfig.of(Platform.parse("linux/amd64"), List.of(small.digest(), big.digest()));
+    Descriptor configDesc = config.descriptor(MediaTypes.OCI_CONFIG);
+    assertTrue(client.pushBlob(ref, small, BlobContent.ofBytes(SMALL_LAYER)));
+    assertTrue(client.pushBlob(ref, big, BlobContent.ofBytes(BIG_LAYER)));
+    assertTrue(client.pushBlob(ref, configDesc, BlobContent.ofBytes(config.bytes())));
+    manifest = Manifest.of(MediaTypes.OCI_MANIFEST, configDesc, List.of(small, big), Map.of());
+    assertEquals(manifest.digest(), client.pushManifest(ref, manifest.content()));
+  }
+
+  @Test
+  void pushBlob_existing_skipped() throws Exception {
+    assertFalse(
+        client.pushBlob(
+            ref,
+            Descriptor.ofContent(MediaTypes.OCI_LAYER_GZIP, SMALL_LAYER),
+            BlobContent.ofBytes(SMALL_LAYER)));
+  }
+
+  @Test
+  void fetchManifest_byTagAndDigest_sameBytes() throws Exception {
+    ManifestContent byTag = client.fetchManifest(ref);
+    assertArrayEquals(manifest.bytes(), byTag.bytes());
+    assertEquals(MediaTypes.OCI_MANIFEST, byTag.mediaType());
+    ManifestContent byDigest = client.fetchManifest(ref.withDigest(manifest.digest()));
+    assertEquals(manifest.digest(), byDigest.digest());
+    Descriptor resolved = client.resolve(ref);
+    assertEquals(manifest.descriptor(), resolved);
+  }
+
+  @Test
+  void fetchManifest_unknownTag_throwsNotFound() {
+    ManifestNotFoundException e =
+        assertThrows(
+            ManifestNotFoundException.class, () -> client.fetchManifest(ref.withTag("nope")));
+    assertTrue(e.getMessage().contains(":nope"), e.getMessage());
+  }
+
+  @Test
+  void read_ranges_equalSlices() throws Exception {
+    Descriptor big = manifest.layers().get(1);
+    try (RegistryBlobSource source = client.blobSource(ref, big)) {
+      assertEquals(BIG_LAYER.length, source.size());
+      assertArrayEquals(Arrays.copyOfRange(BIG_LAYER, 0, 100), source.read(0, 100));
+      assertArrayEquals(
+          Arrays.copyOfRange(BIG_LAYER, 1_000_000, 1_500_000), source.read(1_000_000, 500_000));
+      int n = BIG_LAYER.length;
+      assertArrayEquals(Arrays.copyOfRange(BIG_LAYER, n - 51, n), source.read(n - 51, 51));
+      assertThrows(java.io.EOFException.class, () -> source.read(n - 10, 11));
+    }
+  }
+
+  @Test
+  void readRanges_multiRange_equalSlicesInRequestOrder() throws Exception {
+    Descriptor big = manifest.layers().get(1);
+    RegistryBlobSource source = client.blobSource(ref, big);
+    List<ByteRange> ranges =
+        List.of(
+            new ByteRange(2_000_000, 4096),
+            new ByteRange(0, 10),
+            new ByteRange(5, 10),
+            new ByteRange(BIG_LAYER.length - 1, 1));
+    List<byte[]> got = source.readRanges(ranges);
+    for (int i = 0; i < ranges.size(); i++) {
+      ByteRange r = ranges.get(i);
+      assertArrayEquals(
+          Arrays.copyOfRange(BIG_LAYER, (int) r.offset(), (int) r.end()), got.get(i), "range " + r);
+    }
+    assertFalse(source.multiRangeRefused(), "docker-registry serves multipart/byteranges");
+  }
+
+  @Test
+  void openBlob_whole_verified() throws Exception {
+    try (InputStream in = client.openBlob(ref, manifest.layers().get(0))) {
+      assertArrayEquals(SMALL_LAYER, in.readAllBytes());
+    }
+    Descriptor lying =
+        Descriptor.of(MediaTypes.OCI_LAYER_GZIP, manifest.layers().get(0).digest(), 9_999);
+    assertThrows(RegistryProtocolException.class, () -> client.fetchBlob(ref, lying));
+  }
+
+  @Test
+  void openBlob_unknown_throwsBlobNotFound() {
+    Descriptor missing = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, Digest.sha256(new byte[] {7}), 1);
+    BlobNotFoundException e =
+        assertThrows(BlobNotFoundException.class, () -> client.fetchBlob(ref, missing));
+    assertTrue(e.getMessage().contains(missing.digest().toString()), e.getMessage());
+  }
+
+  @Test
+  void mountBlob_otherRepository_mountedWithoutUpload() throws Exception {
+    RegistryReference other = ref.withRepository("thaw/other");
+    Digest digest = manifest.layers().get(0).digest();
+    assertFalse(client.blobExists(other, digest));
+    assertTrue(client.mountBlob(other, digest, ref.repository()));
+    assertTrue(client.blobExists(other, digest));
+    assertFalse(client.mountBlob(other, Digest.sha256(new byte[] {9}), ref.repository()));
+  }
+}
