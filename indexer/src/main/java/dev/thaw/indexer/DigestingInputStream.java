@@ -1,0 +1,82 @@
+package dev.thaw.indexer;
+
+import dev.thaw.image.oci.Digest;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.function.LongConsumer;
+
+/**
+ * Counts and SHA-256-hashes every byte read through it, and reports each read's size (progress).
+ * Confined to one thread.
+ */
+final class DigestingInputStream extends FilterInputStream {
+  private final MessageDigest sha256 = Digest.newSha256();
+  private final LongConsumer onRead;
+  private long count;
+
+  DigestingInputStream(InputStream in, LongConsumer onRead) {
+    super(in);
+    this.onRead = onRead;
+  }
+
+  @Override
+  public int read() throws IOException {
+    int b = in.read();
+    if (b >= 0) {
+      sha256.update((byte) b);
+      count++;
+      onRead.accept(1);
+    }
+    return b;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n = in.read(b, off, len);
+    if (n > 0) {
+      sha256.update(b, off, n);
+      count += n;
+      onRead.accept(n);
+    }
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    byte[] buf = new byte[(int) Math.min(n, 1 << 16)];
+    long skipped = 0;
+    while (skipped < n) {
+      int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
+      if (r < 0) {
+        break;
+      }
+      skipped += r;
+    }
+    return skipped;
+  }
+
+  @Override
+  public boolean markSupported() {
+    return false;
+  }
+
+  @Override
+  public synchronized void mark(int readlimit) {}
+
+  @Override
+  public synchronized void reset() throws IOException {
+    throw new IOException("mark/reset not supported");
+  }
+
+  /** Bytes read so far. */
+  long count() {
+    return count;
+  }
+
+  /** The digest of the bytes read so far (call once, at the end). */
+  Digest digest() {
+    return Digest.ofSha256(sha256.digest());
+  }
+}

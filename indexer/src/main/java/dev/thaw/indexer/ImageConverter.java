@@ -1,0 +1,227 @@
+package dev.thaw.indexer;
+
+import dev.thaw.image.oci.Descriptor;
+import dev.thaw.image.oci.Digest;
+import dev.thaw.image.oci.ImageConfig;
+import dev.thaw.image.oci.ImageIndex;
+import dev.thaw.image.oci.Manifest;
+import dev.thaw.image.oci.ManifestContent;
+import dev.thaw.image.oci.MediaTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code convert}: walks the source image, converts its distinct layers in parallel (a bounded
+ * pool of {@link ConvertOptions#jobs()} threads) into a private {@link StagingArea}, rewrites
+ * configs (diffIDs), manifests (layer descriptors and annotations) and the index, and only then
+ * pushes: blobs, then manifests, then the root under DST's tag. A failure before the push leaves
+ * DST untouched.
+ *
+ * <p>Confined to one thread (it owns its worker pool for one conversion).
+ */
+final class ImageConverter {
+  /** Annotation prefixes of seekable formats; stale values are dropped from rewritten layers. */
+  private static final List<String> FORMAT_ANNOTATIONS =
+      List.of(
+          "containerd.io/snapshot/stargz/",
+          "io.containers.estargz.",
+          "io.containers.zstd-chunked.",
+          "io.github.containers.zstd-chunked.");
+
+  private final LayerWriter writer;
+  private final ConvertOptions options;
+  private final Progress progress;
+  private final Path tempParent;
+  private final SourceTarReader reader = new SourceTarReader();
+
+  ImageConverter(LayerWriter writer, ConvertOptions options, Progress progress, Path tempParent) {
+    this.writer = writer;
+    this.options = options;
+    this.progress = progress;
+    this.tempParent = tempParent;
+  }
+
+  /**
+   * Converts {@code input} and pushes the result to {@code output}.
+   *
+   * @return the pushed reference, with its digest
+   * @throws IOException naming the manifest, layer and entry that failed
+   */
+  String convert(ImageInput input, ImageOutput output) throws IOException {
+    ConversionPlan plan = ConversionPlan.walk(input, options::selects, progress::log);
+    try (StagingArea staging = StagingArea.create(tempParent)) {
+      Map<String, WrittenLayer> layers = convertLayers(input, plan, staging);
+      List<Blob> blobs = new ArrayList<>();
+      for (Descriptor l : plan.layers().values()) {
+        WrittenLayer w = layers.get(l.digest().toString());
+        blobs.add(new Blob(Descriptor.of(l.mediaType(), w.digest(), w.size()), staging.path(w.digest())));
+      }
+      List<ManifestContent> children = new ArrayList<>();
+      List<Descriptor> indexEntries = new ArrayList<>();
+      ManifestContent rootManifest = null;
+      for (ConversionPlan.PlannedImage image : plan.images()) {
+        Manifest m = rewrite(image, layers, staging, blobs);
+        if (image.inIndex().isPresent()) {
+          children.add(m.content());
+          indexEntries.add(image.inIndex().get().withContent(m.mediaType(), m.digest(), m.bytes().length));
+        } else {
+          rootManifest = m.content();
+        }
+      }
+      if (plan.index().isPresent()) {
+        ImageIndex index = plan.index().get().withManifests(indexEntries);
+        rootManifest = index.content();
+      }
+      return push(output, blobs, children, rootManifest);
+    }
+  }
+
+  private record Blob(Descriptor descriptor, Path file) {}
+
+  private Manifest rewrite(
+      ConversionPlan.PlannedImage image,
+      Map<String, WrittenLayer> layers,
+      StagingArea staging,
+      List<Blob> blobs)
+      throws IOException {
+    Manifest manifest = image.manifest();
+    boolean docker = MediaTypes.DOCKER_MANIFEST.equals(manifest.mediaType());
+    List<Descriptor> newLayers = new ArrayList<>();
+    List<Digest> diffIds = new ArrayList<>();
+    for (Descriptor l : manifest.layers()) {
+      WrittenLayer w = layers.get(l.digest().toString());
+      Map<String, String> annotations = new TreeMap<>();
+      l.annotations().forEach(
+          (k, v) -> {
+            if (FORMAT_ANNOTATIONS.stream().noneMatch(k::startsWith)) {
+              annotations.put(k, v);
+            }
+          });
+      annotations.putAll(w.annotations());
+      newLayers.add(l.withContent(layerMediaType(docker), w.digest(), w.size()).withAnnotations(annotations));
+      diffIds.add(w.diffId());
+    }
+    ImageConfig config = image.config().withDiffIds(diffIds);
+    byte[] configBytes = config.bytes();
+    Digest configDigest = staging.put(configBytes);
+    Descriptor configDescriptor =
+        manifest.config().withContent(manifest.config().mediaType(), configDigest, configBytes.length);
+    blobs.add(new Blob(configDescriptor, staging.path(configDigest)));
+    return manifest.withLayers(newLayers).withConfig(configDescriptor);
+  }
+
+  private String layerMediaType(boolean docker) {
+    return switch (options.format()) {
+      case ESTARGZ -> docker ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP;
+      case ZSTD_CHUNKED -> docker ? MediaTypes.DOCKER_LAYER_ZSTD : MediaTypes.OCI_LAYER_ZSTD;
+    };
+  }
+
+  private Map<String, WrittenLayer> convertLayers(
+      ImageInput input, ConversionPlan plan, StagingArea staging) throws IOException {
+    progress.begin("convert " + input.describe(), plan.layerBytes());
+    List<Descriptor> bySize = new ArrayList<>(plan.layers().values());
+    bySize.sort(Comparator.comparingLong(Descriptor::size).reversed()); // big layers start first
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.jobs(), Math.max(1, bySize.size())));
+    try {
+      ExecutorCompletionService<Map.Entry<String, WrittenLayer>> done =
+          new ExecutorCompletionService<>(pool);
+      Map<Future<?>, Descriptor> tasks = new HashMap<>();
+      for (Descriptor l : bySize) {
+        tasks.put(done.submit(() -> Map.entry(l.digest().toString(), convertLayer(input, l, staging))), l);
+      }
+      Map<String, WrittenLayer> result = new LinkedHashMap<>();
+      for (int i = 0; i < tasks.size(); i++) {
+        Future<Map.Entry<String, WrittenLayer>> f = done.take();
+        try {
+          Map.Entry<String, WrittenLayer> e = f.get();
+          result.put(e.getKey(), e.getValue());
+        } catch (ExecutionException e) {
+          Descriptor l = tasks.get(f);
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw new IOException("layer " + l.digest(), io);
+          }
+          throw new IllegalStateException("layer " + l.digest() + ": " + cause, cause);
+        }
+      }
+      return result;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("convert interrupted");
+    } finally {
+      pool.shutdownNow();
+      try {
+        if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+          progress.log("layer tasks still running after 60 s; leaving them");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private WrittenLayer convertLayer(ImageInput input, Descriptor layer, StagingArea staging)
+      throws IOException {
+    String task = "layer " + layer.digest().shortForm();
+    progress.taskStarted(task, layer.size());
+    long start = System.nanoTime();
+    Path tarFile = staging.newScratchFile("source");
+    try {
+      SourceTar tar;
+      try (InputStream raw = input.openBlob(layer)) {
+        tar = reader.read(layer, raw, tarFile, progress::advance);
+      }
+      List<String> prefetch = options.prefetch().expand(tar.names());
+      Path out = staging.newScratchFile("layer");
+      WrittenLayer written = writer.write(tar, prefetch, options.prefetch().given(), out);
+      staging.commit(out, written.digest());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      progress.taskFinished(
+          task,
+          String.format(
+              java.util.Locale.ROOT,
+              "%s -> %s %s (%d entries, %d prefetched) in %.1f s",
+              ByteSizeConverter.format(layer.size()),
+              written.digest().shortForm(),
+              ByteSizeConverter.format(written.size()),
+              tar.names().size(),
+              prefetch.size(),
+              seconds));
+      return written;
+    } finally {
+      Files.deleteIfExists(tarFile);
+    }
+  }
+
+  private String push(
+      ImageOutput output, List<Blob> blobs, List<ManifestContent> children, ManifestContent root)
+      throws IOException {
+    progress.log("push to " + output.describe() + ": " + blobs.size() + " blobs, " + (children.size() + 1) + " manifests");
+    Map<String, Blob> distinct = new LinkedHashMap<>();
+    blobs.forEach(b -> distinct.putIfAbsent(b.descriptor().digest().toString(), b));
+    for (Blob b : distinct.values()) {
+      output.pushBlob(b.descriptor(), b.file());
+    }
+    for (ManifestContent m : children) {
+      output.pushManifest(m);
+    }
+    return output.pushRoot(root);
+  }
+}

@@ -1,6 +1,0 @@
-package dev.thaw.indexer;
-
-/** Placeholder. */
-final class Placeholder {
-  private Placeholder() {}
-}
