@@ -75,12 +75,20 @@ record ConversionPlan(
         }
         if (!selected.test(d.platform())) {
           log.accept(
-              "skip " + d.digest().shortForm() + " (" + d.platform().map(Object::toString).orElse("no platform") + "): not a selected platform");
+              "skip "
+                  + d.digest().shortForm()
+                  + " ("
+                  + d.platform().map(Object::toString).orElse("no platform")
+                  + "): not a selected platform");
           continue;
         }
         if (!MediaTypes.isManifest(d.mediaType())) {
           throw new IOException(
-              "index entry " + d.digest() + " has media type " + d.mediaType() + ", not an image manifest");
+              "index entry "
+                  + d.digest()
+                  + " has media type "
+                  + d.mediaType()
+                  + ", not an image manifest");
         }
         images.add(image(input, Optional.of(d), input.manifest(d)));
       }
@@ -113,7 +121,12 @@ record ConversionPlan(
     for (Descriptor l : manifest.layers()) {
       if (!isTarLayer(l.mediaType())) {
         throw new IOException(
-            where + ": layer " + l.digest() + " has media type " + l.mediaType() + ", not a tar layer");
+            where
+                + ": layer "
+                + l.digest()
+                + " has media type "
+                + l.mediaType()
+                + ", not a tar layer");
       }
     }
     ImageConfig config;

@@ -73,9 +73,16 @@ final class ConvertCommand extends ImageCommand {
             prefetch == null ? PrefetchPatterns.none() : PrefetchPatterns.read(prefetch),
             platforms,
             jobs == null ? Runtime.getRuntime().availableProcessors() : jobs);
-    try (Progress progress = progress()) {
-      String result = new ImageConverter(images(), options, progress).convert(source, destination);
+    ImageAccess access = access();
+    try (ImageInput input = access.open(source);
+        ImageOutput output = access.openForPush(destination);
+        Progress progress = progress()) {
+      LayerWriter writer = LayerWriters.of(options);
+      String result =
+          new ImageConverter(writer, options, progress, tempDirectory()).convert(input, output);
       out().println(result);
+    } catch (java.io.IOException e) {
+      throw new java.io.IOException("image " + source, e);
     }
     return 0;
   }

@@ -28,6 +28,14 @@ abstract class ImageCommand implements Callable<Integer> {
     return Progress.forOutput(err(), main.terminal());
   }
 
+  ImageAccess access() {
+    return new ImageAccess(common.insecureRegistries, dockerConfig());
+  }
+
+  Path tempDirectory() {
+    return main.tempDirectory();
+  }
+
   Path dockerConfig() {
     return common.dockerConfig != null ? common.dockerConfig : main.defaultDockerConfig();
   }

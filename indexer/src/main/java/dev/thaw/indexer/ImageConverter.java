@@ -27,11 +27,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code convert}: walks the source image, converts its distinct layers in parallel (a bounded
- * pool of {@link ConvertOptions#jobs()} threads) into a private {@link StagingArea}, rewrites
- * configs (diffIDs), manifests (layer descriptors and annotations) and the index, and only then
- * pushes: blobs, then manifests, then the root under DST's tag. A failure before the push leaves
- * DST untouched.
+ * {@code convert}: walks the source image, converts its distinct layers in parallel (a bounded pool
+ * of {@link ConvertOptions#jobs()} threads) into a private {@link StagingArea}, rewrites configs
+ * (diffIDs), manifests (layer descriptors and annotations) and the index, and only then pushes:
+ * blobs, then manifests, then the root under DST's tag. A failure before the push leaves DST
+ * untouched.
  *
  * <p>Confined to one thread (it owns its worker pool for one conversion).
  */
@@ -70,7 +70,8 @@ final class ImageConverter {
       List<Blob> blobs = new ArrayList<>();
       for (Descriptor l : plan.layers().values()) {
         WrittenLayer w = layers.get(l.digest().toString());
-        blobs.add(new Blob(Descriptor.of(l.mediaType(), w.digest(), w.size()), staging.path(w.digest())));
+        blobs.add(
+            new Blob(Descriptor.of(l.mediaType(), w.digest(), w.size()), staging.path(w.digest())));
       }
       List<ManifestContent> children = new ArrayList<>();
       List<Descriptor> indexEntries = new ArrayList<>();
@@ -79,7 +80,8 @@ final class ImageConverter {
         Manifest m = rewrite(image, layers, staging, blobs);
         if (image.inIndex().isPresent()) {
           children.add(m.content());
-          indexEntries.add(image.inIndex().get().withContent(m.mediaType(), m.digest(), m.bytes().length));
+          indexEntries.add(
+              image.inIndex().get().withContent(m.mediaType(), m.digest(), m.bytes().length));
         } else {
           rootManifest = m.content();
         }
@@ -107,21 +109,24 @@ final class ImageConverter {
     for (Descriptor l : manifest.layers()) {
       WrittenLayer w = layers.get(l.digest().toString());
       Map<String, String> annotations = new TreeMap<>();
-      l.annotations().forEach(
-          (k, v) -> {
+      l.annotations()
+          .forEach((k, v) -> {
             if (FORMAT_ANNOTATIONS.stream().noneMatch(k::startsWith)) {
               annotations.put(k, v);
             }
           });
       annotations.putAll(w.annotations());
-      newLayers.add(l.withContent(layerMediaType(docker), w.digest(), w.size()).withAnnotations(annotations));
+      newLayers.add(
+          l.withContent(layerMediaType(docker), w.digest(), w.size()).withAnnotations(annotations));
       diffIds.add(w.diffId());
     }
     ImageConfig config = image.config().withDiffIds(diffIds);
     byte[] configBytes = config.bytes();
     Digest configDigest = staging.put(configBytes);
     Descriptor configDescriptor =
-        manifest.config().withContent(manifest.config().mediaType(), configDigest, configBytes.length);
+        manifest
+            .config()
+            .withContent(manifest.config().mediaType(), configDigest, configBytes.length);
     blobs.add(new Blob(configDescriptor, staging.path(configDigest)));
     return manifest.withLayers(newLayers).withConfig(configDescriptor);
   }
@@ -138,13 +143,16 @@ final class ImageConverter {
     progress.begin("convert " + input.describe(), plan.layerBytes());
     List<Descriptor> bySize = new ArrayList<>(plan.layers().values());
     bySize.sort(Comparator.comparingLong(Descriptor::size).reversed()); // big layers start first
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.jobs(), Math.max(1, bySize.size())));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(options.jobs(), Math.max(1, bySize.size())));
     try {
       ExecutorCompletionService<Map.Entry<String, WrittenLayer>> done =
           new ExecutorCompletionService<>(pool);
       Map<Future<?>, Descriptor> tasks = new HashMap<>();
       for (Descriptor l : bySize) {
-        tasks.put(done.submit(() -> Map.entry(l.digest().toString(), convertLayer(input, l, staging))), l);
+        tasks.put(
+            done.submit(() -> Map.entry(l.digest().toString(), convertLayer(input, l, staging))),
+            l);
       }
       Map<String, WrittenLayer> result = new LinkedHashMap<>();
       for (int i = 0; i < tasks.size(); i++) {
@@ -213,7 +221,14 @@ final class ImageConverter {
   private String push(
       ImageOutput output, List<Blob> blobs, List<ManifestContent> children, ManifestContent root)
       throws IOException {
-    progress.log("push to " + output.describe() + ": " + blobs.size() + " blobs, " + (children.size() + 1) + " manifests");
+    progress.log(
+        "push to "
+            + output.describe()
+            + ": "
+            + blobs.size()
+            + " blobs, "
+            + (children.size() + 1)
+            + " manifests");
     Map<String, Blob> distinct = new LinkedHashMap<>();
     blobs.forEach(b -> distinct.putIfAbsent(b.descriptor().digest().toString(), b));
     for (Blob b : distinct.values()) {

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Where {@code convert} pushes: a registry repository or an OCI layout directory. Blobs first,
- * then manifests, the tagged root last.
+ * Where {@code convert} pushes: a registry repository or an OCI layout directory. Blobs first, then
+ * manifests, the tagged root last.
  *
  * <p>Implementations are thread-safe.
  */
@@ -22,8 +22,8 @@ interface ImageOutput extends AutoCloseable {
   void pushManifest(ManifestContent manifest) throws IOException;
 
   /**
-   * Puts the root manifest or index under the reference's tag (or digest) and returns the
-   * reference to the pushed image, with its digest.
+   * Puts the root manifest or index under the reference's tag (or digest) and returns the reference
+   * to the pushed image, with its digest.
    */
   String pushRoot(ManifestContent root) throws IOException;
 

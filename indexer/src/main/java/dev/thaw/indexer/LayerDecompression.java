@@ -7,8 +7,8 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * How a source layer blob is compressed, detected from its first bytes rather than trusted from
- * the media type (registries hold mislabelled layers).
+ * How a source layer blob is compressed, detected from its first bytes rather than trusted from the
+ * media type (registries hold mislabelled layers).
  */
 enum LayerDecompression {
   GZIP,

@@ -21,7 +21,9 @@ final class OneLineMessages {
       String m = c.getMessage();
       if (c instanceof java.net.ConnectException) {
         m = "connection refused" + (m == null || m.isBlank() ? "" : " (" + m + ")");
-      } else if (m == null || m.isBlank()) {
+      } else if (m == null
+          || m.isBlank()
+          || (c.getCause() != null && m.equals(c.getCause().toString()))) {
         if (c.getCause() != null) {
           continue; // a bare wrapper: its cause says more
         }

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The {@code --prefetch} list: one path or glob ({@code *}, {@code **}, {@code ?}, {@code [..]},
- * {@code {a,b}}) per line, leading {@code /} optional, {@code #} starts a comment. Expanded
- * against one layer's entries into the ordered list of paths to put first.
+ * {@code {a,b}}) per line, leading {@code /} optional, {@code #} starts a comment. Expanded against
+ * one layer's entries into the ordered list of paths to put first.
  *
  * <p>Immutable.
  */

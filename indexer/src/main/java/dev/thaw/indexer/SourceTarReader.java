@@ -16,8 +16,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads one source layer blob to its end: checks its size and digest against the descriptor,
- * decompresses it (gzip, zstd or none, detected), checks every tar entry ({@link
- * TarEntryChecker}) and saves the uncompressed tar to a file.
+ * decompresses it (gzip, zstd or none, detected), checks every tar entry ({@link TarEntryChecker})
+ * and saves the uncompressed tar to a file.
  *
  * <p>Stateless; thread-safe.
  */
@@ -44,7 +44,8 @@ final class SourceTarReader {
       try {
         decompressed = LayerDecompression.open(buffered);
       } catch (IOException e) {
-        throw new IOException("decompress " + compression.name().toLowerCase() + ": " + e.getMessage(), e);
+        throw new IOException(
+            "decompress " + compression.name().toLowerCase() + ": " + e.getMessage(), e);
       }
       tar = new DigestingInputStream(decompressed, n -> {});
       TeeInputStream tee = new TeeInputStream(tar, file);
@@ -63,7 +64,9 @@ final class SourceTarReader {
       } catch (IOException e) {
         throw new IOException(
             "read "
-                + (compression == LayerDecompression.NONE ? "tar" : compression.name().toLowerCase() + " tar")
+                + (compression == LayerDecompression.NONE
+                    ? "tar"
+                    : compression.name().toLowerCase() + " tar")
                 + " at uncompressed byte "
                 + tar.count()
                 + ": "
@@ -74,7 +77,11 @@ final class SourceTarReader {
     }
     if (blob.count() != layer.size()) {
       throw new IOException(
-          "blob has " + blob.count() + " bytes, the descriptor says " + layer.size() + " (truncated?)");
+          "blob has "
+              + blob.count()
+              + " bytes, the descriptor says "
+              + layer.size()
+              + " (truncated?)");
     }
     var actual = blob.digest();
     if (!actual.equals(layer.digest())) {

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * A private temporary directory where {@code convert} builds every blob of the new image before
- * anything is pushed: content-addressed blobs ({@code blobs/sha256/HEX}) and scratch files.
- * {@link #close} deletes it all.
+ * anything is pushed: content-addressed blobs ({@code blobs/sha256/HEX}) and scratch files. {@link
+ * #close} deletes it all.
  *
  * <p>Thread-safe: layer tasks write distinct scratch files, and committing a blob is a rename (an
  * identical blob committed twice is the same content).
@@ -64,14 +64,13 @@ final class StagingArea implements AutoCloseable {
   public void close() throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
       walk.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
+          .forEach(p -> {
+            try {
+              Files.deleteIfExists(p);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     } catch (UncheckedIOException e) {
       throw new IOException("delete staging directory " + root, e.getCause());
     }

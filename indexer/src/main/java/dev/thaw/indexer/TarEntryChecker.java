@@ -8,10 +8,10 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
- * Rejects tar entries that are unsafe or ambiguous to unpack: absolute names, names with {@code ..},
- * names or components longer than Linux allows, duplicates, hardlinks to anything but an earlier
- * entry, and symlinks whose relative target climbs above the layer root. Absolute symlink targets
- * are allowed: they resolve inside the container's root.
+ * Rejects tar entries that are unsafe or ambiguous to unpack: absolute names, names with {@code
+ * ..}, names or components longer than Linux allows, duplicates, hardlinks to anything but an
+ * earlier entry, and symlinks whose relative target climbs above the layer root. Absolute symlink
+ * targets are allowed: they resolve inside the container's root.
  *
  * <p>Confined to one thread; one instance per layer (it remembers the names it has seen).
  */
@@ -72,7 +72,8 @@ final class TarEntryChecker {
       throw new InvalidTarEntryException(entry, what + " contains a NUL byte");
     }
     if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-      throw new InvalidTarEntryException(entry, what + " is longer than " + MAX_PATH_BYTES + " bytes");
+      throw new InvalidTarEntryException(
+          entry, what + " is longer than " + MAX_PATH_BYTES + " bytes");
     }
     List<String> parts = new ArrayList<>();
     for (String part : path.split("/")) {

@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A one-line progress bar redrawn in place with carriage returns (at most ten times a second);
- * task ends and log lines are printed above it. Thread-safe (synchronized).
+ * A one-line progress bar redrawn in place with carriage returns (at most ten times a second); task
+ * ends and log lines are printed above it. Thread-safe (synchronized).
  */
 final class TerminalProgress implements Progress {
   private static final int WIDTH = 30;

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code thaw-indexer} command line: {@code convert SRC DST}, {@code inspect REF} and {@code
@@ -26,10 +28,14 @@ import picocli.CommandLine.Command;
 public final class ThawIndexerMain implements Runnable {
   private final boolean terminal;
   private final Path defaultDockerConfig;
+  private final Path tempDirectory;
 
-  ThawIndexerMain(boolean terminal, Path defaultDockerConfig) {
+  @Spec CommandSpec spec;
+
+  ThawIndexerMain(boolean terminal, Path defaultDockerConfig, Path tempDirectory) {
     this.terminal = terminal;
     this.defaultDockerConfig = defaultDockerConfig;
+    this.tempDirectory = tempDirectory;
   }
 
   /** Runs the CLI and exits the JVM with its exit code. */
@@ -58,11 +64,18 @@ public final class ThawIndexerMain implements Runnable {
 
   static CommandLine commandLine(
       PrintWriter out, PrintWriter err, boolean terminal, Map<String, String> env) {
-    CommandLine cl = new CommandLine(new ThawIndexerMain(terminal, dockerConfig(env)));
+    CommandLine cl =
+        new CommandLine(new ThawIndexerMain(terminal, dockerConfig(env), tempDirectory(env)));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(new ErrorBoundary());
     return cl;
+  }
+
+  /** {@code $TMPDIR}, else {@code java.io.tmpdir}: where convert stages the new image. */
+  private static Path tempDirectory(Map<String, String> env) {
+    String dir = env.get("TMPDIR");
+    return Path.of(dir != null && !dir.isEmpty() ? dir : System.getProperty("java.io.tmpdir"));
   }
 
   /** {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}. */
@@ -79,6 +92,10 @@ public final class ThawIndexerMain implements Runnable {
     return terminal;
   }
 
+  Path tempDirectory() {
+    return tempDirectory;
+  }
+
   Path defaultDockerConfig() {
     return defaultDockerConfig;
   }
@@ -86,7 +103,7 @@ public final class ThawIndexerMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a command is required: convert, inspect or verify");
+        spec.commandLine(), "a command is required: convert, inspect or verify");
   }
 
   /** The version from the jar manifest, when there is one. */
