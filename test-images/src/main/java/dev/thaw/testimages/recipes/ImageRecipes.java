@@ -127,6 +127,25 @@ public final class ImageRecipes {
   }
 
   /**
+   * Builds an OCI layout at {@code layout} (tag {@link #TAG}; must not exist yet) with one layer
+   * per root directory, in order, and {@code cmd} as the default command (none when empty). Owners,
+   * modes, times, links, device nodes and xattrs are kept as they are on disk.
+   */
+  public Path buildLayout(Path layout, List<Path> layerRoots, List<String> cmd) throws IOException {
+    List<String> args = new ArrayList<>();
+    for (Path root : layerRoots) {
+      args.add("--layer");
+      args.add(root.toAbsolutePath().toString());
+    }
+    for (String arg : cmd) {
+      args.add("--cmd");
+      args.add(arg);
+    }
+    build(layout, args);
+    return layout;
+  }
+
+  /**
    * Copies the image in {@code layout} (tag {@link #TAG}) to {@code registryHost/repoTag} over
    * plain HTTP and returns that reference.
    */
