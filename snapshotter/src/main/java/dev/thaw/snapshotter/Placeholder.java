@@ -1,6 +1,0 @@
-package dev.thaw.snapshotter;
-
-/** Placeholder. */
-final class Placeholder {
-  private Placeholder() {}
-}
