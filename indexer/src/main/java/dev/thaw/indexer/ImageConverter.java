@@ -44,6 +44,8 @@ final class ImageConverter {
           "io.containers.zstd-chunked.",
           "io.github.containers.zstd-chunked.");
 
+  private static final int PUSH_THREADS = 4;
+
   private final LayerWriter writer;
   private final ConvertOptions options;
   private final Progress progress;
@@ -198,7 +200,7 @@ final class ImageConverter {
       }
       List<String> prefetch = options.prefetch().expand(tar.names());
       Path out = staging.newScratchFile("layer");
-      WrittenLayer written = writer.write(tar, prefetch, options.prefetch().given(), out);
+      WrittenLayer written = writer.write(tar, prefetch, out, layer.digest().toString());
       staging.commit(out, written.digest());
       double seconds = (System.nanoTime() - start) / 1e9;
       progress.taskFinished(
@@ -218,6 +220,38 @@ final class ImageConverter {
     }
   }
 
+  /** Pushes blobs a few at a time (uploads wait on the network, not the CPU). */
+  private void pushBlobs(ImageOutput output, List<Blob> blobs) throws IOException {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.max(1, Math.min(PUSH_THREADS, blobs.size())));
+    try {
+      List<Future<?>> pushes = new ArrayList<>();
+      for (Blob b : blobs) {
+        pushes.add(
+            pool.submit(() -> {
+              output.pushBlob(b.descriptor(), b.file());
+              return null;
+            }));
+      }
+      for (int i = 0; i < pushes.size(); i++) {
+        try {
+          pushes.get(i).get();
+        } catch (ExecutionException e) {
+          Descriptor d = blobs.get(i).descriptor();
+          if (e.getCause() instanceof IOException io) {
+            throw new IOException("push blob " + d.digest() + " to " + output.describe(), io);
+          }
+          throw new IllegalStateException("push blob " + d.digest(), e.getCause());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("push interrupted");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private String push(
       ImageOutput output, List<Blob> blobs, List<ManifestContent> children, ManifestContent root)
       throws IOException {
@@ -231,9 +265,7 @@ final class ImageConverter {
             + " manifests");
     Map<String, Blob> distinct = new LinkedHashMap<>();
     blobs.forEach(b -> distinct.putIfAbsent(b.descriptor().digest().toString(), b));
-    for (Blob b : distinct.values()) {
-      output.pushBlob(b.descriptor(), b.file());
-    }
+    pushBlobs(output, List.copyOf(distinct.values()));
     for (ManifestContent m : children) {
       output.pushManifest(m);
     }

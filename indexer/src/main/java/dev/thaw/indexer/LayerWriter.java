@@ -15,11 +15,12 @@ interface LayerWriter {
    * Writes the layer for {@code tar} into {@code target}.
    *
    * @param tar the checked source tar
-   * @param prefetch the normalized paths to put first, in order; empty for none
-   * @param prefetchGiven whether a prefetch list was given (selects the landmark)
+   * @param prefetch the normalized paths to put first, in order; empty for none (the layer then
+   *     gets {@code .no.prefetch.landmark})
    * @param target the file to write (exists, empty)
+   * @param layer names the layer in messages
    * @throws IOException naming the entry that could not be written
    */
-  WrittenLayer write(SourceTar tar, List<String> prefetch, boolean prefetchGiven, Path target)
+  WrittenLayer write(SourceTar tar, List<String> prefetch, Path target, String layer)
       throws IOException;
 }

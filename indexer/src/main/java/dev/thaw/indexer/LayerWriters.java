@@ -7,7 +7,9 @@ final class LayerWriters {
   private LayerWriters() {}
 
   /** The writer for {@code options.format()}. */
-  static LayerWriter of(ConvertOptions options) throws IOException {
-    throw new IOException(options.format() + " writer is not wired yet");
+  static LayerWriter of(ConvertOptions options) {
+    return (tar, prefetch, target, layer) -> {
+      throw new IOException(options.format() + " writer is not wired yet");
+    };
   }
 }
