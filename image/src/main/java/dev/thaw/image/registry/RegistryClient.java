@@ -1,5 +1,6 @@
 package dev.thaw.image.registry;
 
+import dev.thaw.image.oci.BlobContent;
 import dev.thaw.image.oci.Descriptor;
 import dev.thaw.image.oci.Digest;
 import dev.thaw.image.oci.ManifestContent;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.thaw.image.oci.BlobContent;
 import dev.thaw.image.oci.Descriptor;
 import dev.thaw.image.oci.MediaTypes;
 import dev.thaw.image.oci.RegistryReference;

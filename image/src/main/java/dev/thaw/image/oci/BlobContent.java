@@ -1,4 +1,4 @@
-package dev.thaw.image.registry;
+package dev.thaw.image.oci;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
