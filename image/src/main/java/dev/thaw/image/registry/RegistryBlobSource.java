@@ -33,6 +33,7 @@ public final class RegistryBlobSource implements BlobSource {
   static final int MAX_RANGES_PER_REQUEST = 32;
 
   private static final int BODY_ATTEMPTS = 3;
+  private static final int DRAIN_LIMIT = 64 * 1024;
 
   private final RegistryTransport transport;
   private final String registry;
@@ -294,7 +295,23 @@ public final class RegistryBlobSource implements BlobSource {
       throw new RegistryProtocolException(
           what + ": body truncated at " + b.length + " of " + n + " bytes");
     }
+    drain(in);
     return b;
+  }
+
+  /**
+   * Reads a short remainder to end of stream: the JDK client returns a connection to its pool only
+   * when the body was read to the end; closing earlier costs a new TCP connection per range.
+   */
+  private static void drain(InputStream in) throws IOException {
+    byte[] sink = new byte[8192];
+    for (int total = 0; total < DRAIN_LIMIT; ) {
+      int r = in.read(sink);
+      if (r < 0) {
+        return;
+      }
+      total += r;
+    }
   }
 
   private static boolean isRedirect(int status) {
