@@ -3,6 +3,7 @@ package dev.thaw.indexer;
 import dev.thaw.image.oci.Descriptor;
 import dev.thaw.image.oci.ImageConfig;
 import dev.thaw.image.oci.ImageIndex;
+import dev.thaw.image.oci.ImageSource;
 import dev.thaw.image.oci.Manifest;
 import dev.thaw.image.oci.ManifestContent;
 import dev.thaw.image.oci.MediaTypes;
@@ -58,7 +59,7 @@ record ConversionPlan(
    * @throws IOException if the reference is not an image, or nothing is selected
    */
   static ConversionPlan walk(
-      ImageInput input,
+      ImageSource input,
       Predicate<Optional<dev.thaw.image.oci.Platform>> selected,
       java.util.function.Consumer<String> log)
       throws IOException {
@@ -108,7 +109,7 @@ record ConversionPlan(
   }
 
   private static PlannedImage image(
-      ImageInput input, Optional<Descriptor> inIndex, ManifestContent content) throws IOException {
+      ImageSource input, Optional<Descriptor> inIndex, ManifestContent content) throws IOException {
     if (!MediaTypes.isManifest(content.mediaType())) {
       throw new IOException("not an image: media type " + content.mediaType());
     }
@@ -131,7 +132,7 @@ record ConversionPlan(
     }
     ImageConfig config;
     try {
-      config = ImageConfig.parse(input.blob(manifest.config()));
+      config = ImageConfig.parse(input.readBlob(manifest.config()));
     } catch (IOException e) {
       throw new IOException(where + ": config " + manifest.config().digest(), e);
     }

@@ -1,5 +1,7 @@
 package dev.thaw.indexer;
 
+import dev.thaw.image.oci.ImageReference;
+import dev.thaw.image.oci.ImageSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,12 +76,13 @@ final class ConvertCommand extends ImageCommand {
             platforms,
             jobs == null ? Runtime.getRuntime().availableProcessors() : jobs);
     ImageAccess access = access();
-    try (ImageInput input = access.open(source);
-        ImageOutput output = access.openForPush(destination);
+    ImageReference dst = ImageAccess.parse(destination);
+    try (ImageSource input = access.open(ImageAccess.parse(source));
         Progress progress = progress()) {
       LayerWriter writer = LayerWriters.of(options);
       String result =
-          new ImageConverter(writer, options, progress, tempDirectory()).convert(input, output);
+          new ImageConverter(writer, options, progress, tempDirectory())
+              .convert(input, () -> access.openSink(dst));
       out().println(result);
     } catch (java.io.IOException e) {
       throw new java.io.IOException("image " + source, e);

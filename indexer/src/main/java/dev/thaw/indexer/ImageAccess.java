@@ -1,20 +1,26 @@
 package dev.thaw.indexer;
 
+import dev.thaw.image.layout.OciLayoutImageSink;
+import dev.thaw.image.layout.OciLayoutImageSource;
 import dev.thaw.image.oci.ImageReference;
+import dev.thaw.image.oci.ImageSink;
+import dev.thaw.image.oci.ImageSource;
 import dev.thaw.image.oci.LayoutReference;
 import dev.thaw.image.oci.RegistryReference;
 import dev.thaw.image.registry.DockerConfigCredentials;
 import dev.thaw.image.registry.RegistryClient;
+import dev.thaw.image.registry.RegistryImageSink;
+import dev.thaw.image.registry.RegistryImageSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Opens image references ({@code host/repo:tag}, {@code host/repo@digest}, {@code oci:DIR[:tag]})
- * for reading and pushing, with the registry settings of the command line. Builds its registry
- * client on first use.
+ * as sources and sinks, with the registry settings of the command line. Builds its registry client
+ * on first use.
  *
- * <p>Confined to one thread (the command's); the inputs and outputs it opens are thread-safe.
+ * <p>Confined to one thread (the command's); the sources and sinks it opens are thread-safe.
  */
 final class ImageAccess {
   private final List<String> insecureRegistries;
@@ -26,28 +32,29 @@ final class ImageAccess {
     this.dockerConfig = dockerConfig;
   }
 
-  /** Opens {@code reference} to read. */
-  ImageInput open(String reference) throws IOException {
-    return switch (parse(reference)) {
-      case RegistryReference r -> new RegistryImageInput(client(), r);
-      case LayoutReference l -> LayoutImages.input(l);
-    };
-  }
-
-  /** Opens {@code reference} to push to. */
-  ImageOutput openForPush(String reference) throws IOException {
-    return switch (parse(reference)) {
-      case RegistryReference r -> new RegistryImageOutput(client(), r);
-      case LayoutReference l -> LayoutImages.output(l);
-    };
-  }
-
-  private static ImageReference parse(String reference) throws IOException {
+  /** Parses {@code reference}; a bad one is an {@link IOException} quoting it. */
+  static ImageReference parse(String reference) throws IOException {
     try {
       return ImageReference.parse(reference);
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  /** Opens {@code reference} to read. */
+  ImageSource open(ImageReference reference) throws IOException {
+    return switch (reference) {
+      case RegistryReference r -> new RegistryImageSource(client(), r);
+      case LayoutReference l -> OciLayoutImageSource.open(l);
+    };
+  }
+
+  /** Opens {@code reference} to write to (a layout directory is created if missing). */
+  ImageSink openSink(ImageReference reference) throws IOException {
+    return switch (reference) {
+      case RegistryReference r -> new RegistryImageSink(client(), r);
+      case LayoutReference l -> OciLayoutImageSink.openOrCreate(l);
+    };
   }
 
   private RegistryClient client() throws IOException {

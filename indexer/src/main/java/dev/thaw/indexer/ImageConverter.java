@@ -1,9 +1,12 @@
 package dev.thaw.indexer;
 
+import dev.thaw.image.oci.BlobContent;
 import dev.thaw.image.oci.Descriptor;
 import dev.thaw.image.oci.Digest;
 import dev.thaw.image.oci.ImageConfig;
 import dev.thaw.image.oci.ImageIndex;
+import dev.thaw.image.oci.ImageSink;
+import dev.thaw.image.oci.ImageSource;
 import dev.thaw.image.oci.Manifest;
 import dev.thaw.image.oci.ManifestContent;
 import dev.thaw.image.oci.MediaTypes;
@@ -65,7 +68,7 @@ final class ImageConverter {
    * @return the pushed reference, with its digest
    * @throws IOException naming the manifest, layer and entry that failed
    */
-  String convert(ImageInput input, ImageOutput output) throws IOException {
+  String convert(ImageSource input, SinkOpener destination) throws IOException {
     ConversionPlan plan = ConversionPlan.walk(input, options::selects, progress::log);
     try (StagingArea staging = StagingArea.create(tempParent)) {
       Map<String, WrittenLayer> layers = convertLayers(input, plan, staging);
@@ -92,8 +95,16 @@ final class ImageConverter {
         ImageIndex index = plan.index().get().withManifests(indexEntries);
         rootManifest = index.content();
       }
-      return push(output, blobs, children, rootManifest);
+      try (ImageSink output = destination.open()) {
+        return push(output, blobs, children, rootManifest);
+      }
     }
+  }
+
+  /** Opens the destination, only once everything is converted. */
+  @FunctionalInterface
+  interface SinkOpener {
+    ImageSink open() throws IOException;
   }
 
   private record Blob(Descriptor descriptor, Path file) {}
@@ -141,8 +152,8 @@ final class ImageConverter {
   }
 
   private Map<String, WrittenLayer> convertLayers(
-      ImageInput input, ConversionPlan plan, StagingArea staging) throws IOException {
-    progress.begin("convert " + input.describe(), plan.layerBytes());
+      ImageSource input, ConversionPlan plan, StagingArea staging) throws IOException {
+    progress.begin("convert " + input.reference(), plan.layerBytes());
     List<Descriptor> bySize = new ArrayList<>(plan.layers().values());
     bySize.sort(Comparator.comparingLong(Descriptor::size).reversed()); // big layers start first
     ExecutorService pool =
@@ -187,7 +198,7 @@ final class ImageConverter {
     }
   }
 
-  private WrittenLayer convertLayer(ImageInput input, Descriptor layer, StagingArea staging)
+  private WrittenLayer convertLayer(ImageSource input, Descriptor layer, StagingArea staging)
       throws IOException {
     String task = "layer " + layer.digest().shortForm();
     progress.taskStarted(task, layer.size());
@@ -221,7 +232,7 @@ final class ImageConverter {
   }
 
   /** Pushes blobs a few at a time (uploads wait on the network, not the CPU). */
-  private void pushBlobs(ImageOutput output, List<Blob> blobs) throws IOException {
+  private void pushBlobs(ImageSink output, List<Blob> blobs) throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(Math.max(1, Math.min(PUSH_THREADS, blobs.size())));
     try {
@@ -229,7 +240,7 @@ final class ImageConverter {
       for (Blob b : blobs) {
         pushes.add(
             pool.submit(() -> {
-              output.pushBlob(b.descriptor(), b.file());
+              output.putBlob(b.descriptor(), BlobContent.ofFile(b.file()));
               return null;
             }));
       }
@@ -239,7 +250,7 @@ final class ImageConverter {
         } catch (ExecutionException e) {
           Descriptor d = blobs.get(i).descriptor();
           if (e.getCause() instanceof IOException io) {
-            throw new IOException("push blob " + d.digest() + " to " + output.describe(), io);
+            throw new IOException("push blob " + d.digest() + " to " + output.reference(), io);
           }
           throw new IllegalStateException("push blob " + d.digest(), e.getCause());
         }
@@ -253,11 +264,11 @@ final class ImageConverter {
   }
 
   private String push(
-      ImageOutput output, List<Blob> blobs, List<ManifestContent> children, ManifestContent root)
+      ImageSink output, List<Blob> blobs, List<ManifestContent> children, ManifestContent root)
       throws IOException {
     progress.log(
         "push to "
-            + output.describe()
+            + output.reference()
             + ": "
             + blobs.size()
             + " blobs, "
@@ -267,8 +278,9 @@ final class ImageConverter {
     blobs.forEach(b -> distinct.putIfAbsent(b.descriptor().digest().toString(), b));
     pushBlobs(output, List.copyOf(distinct.values()));
     for (ManifestContent m : children) {
-      output.pushManifest(m);
+      output.putManifest(m);
     }
-    return output.pushRoot(root);
+    output.tagManifest(root);
+    return output.reference() + "@" + root.digest();
   }
 }

@@ -1,5 +1,6 @@
 package dev.thaw.indexer;
 
+import dev.thaw.image.oci.ImageSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -17,7 +18,7 @@ final class InspectCommand extends ImageCommand {
 
   @Override
   public Integer call() throws Exception {
-    try (ImageInput input = access().open(reference)) {
+    try (ImageSource input = access().open(ImageAccess.parse(reference))) {
       new ImageInspector(out()).inspect(input);
     } catch (java.io.IOException e) {
       throw new java.io.IOException("image " + reference, e);

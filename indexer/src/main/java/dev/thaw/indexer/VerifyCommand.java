@@ -1,5 +1,6 @@
 package dev.thaw.indexer;
 
+import dev.thaw.image.oci.ImageSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -18,13 +19,13 @@ final class VerifyCommand extends ImageCommand {
 
   @Override
   public Integer call() throws Exception {
-    try (ImageInput input = access().open(reference);
+    try (ImageSource input = access().open(ImageAccess.parse(reference));
         Progress progress = progress()) {
-      new ImageVerifier(progress).verify(input);
+      int layers = new ImageVerifier(progress, tempDirectory()).verify(input);
+      out().println("verified " + reference + ": " + layers + " layers");
     } catch (java.io.IOException e) {
       throw new java.io.IOException("image " + reference, e);
     }
-    out().println("verified " + reference);
     return 0;
   }
 }

@@ -1,5 +1,6 @@
 package dev.thaw.indexer;
 
+import dev.thaw.image.oci.BlobContent;
 import dev.thaw.image.oci.Descriptor;
 import dev.thaw.image.oci.Digest;
 import dev.thaw.image.oci.ImageConfig;
@@ -7,7 +8,6 @@ import dev.thaw.image.oci.Manifest;
 import dev.thaw.image.oci.MediaTypes;
 import dev.thaw.image.oci.Platform;
 import dev.thaw.image.oci.RegistryReference;
-import dev.thaw.image.registry.BlobContent;
 import dev.thaw.image.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
