@@ -1,6 +1,5 @@
 package dev.thaw.image.registry;
 
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 
 /** Turns an unexpected registry response into the matching exception. Stateless. */
@@ -11,7 +10,7 @@ final class Failures {
    * The exception for {@code response} (whose body is read for the message and closed): 401/403
    * unauthorized, 404 manifest or blob not found, anything else a protocol error.
    */
-  static RegistryException of(HttpResponse<InputStream> response, String what, boolean manifest) {
+  static RegistryException of(HttpResponse<?> response, String what, boolean manifest) {
     int status = response.statusCode();
     String detail = RegistryTransport.errorDetail(response);
     return switch (status) {

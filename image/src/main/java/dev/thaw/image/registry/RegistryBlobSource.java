@@ -5,14 +5,17 @@ import dev.thaw.image.oci.Digest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,6 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * multipart/byteranges} request and falls back to one request per range, for good, once the server
  * ignores (200) or refuses (416) a multi-range request.
  *
+ * <p>Range bodies are read in memory, so the client's request timeout bounds each whole range read:
+ * a stalled or truncated response fails and is retried like a 5xx.
+ *
  * <p>Bytes are not verified here: the blob digest covers the whole blob; chunk digests are checked
  * by the layer readers. Thread-safe; blocking.
  */
@@ -32,8 +38,8 @@ public final class RegistryBlobSource implements BlobSource {
   /** At most this many ranges go into one request (keeps the Range header small). */
   static final int MAX_RANGES_PER_REQUEST = 32;
 
-  private static final int BODY_ATTEMPTS = 3;
-  private static final int DRAIN_LIMIT = 64 * 1024;
+  /** A server that ignores Range gets the whole blob read only up to this size. */
+  private static final long WHOLE_BLOB_LIMIT = 16L << 20;
 
   private final RegistryTransport transport;
   private final String registry;
@@ -137,34 +143,31 @@ public final class RegistryBlobSource implements BlobSource {
 
   private byte[] readRange(ByteRange range) throws IOException {
     String what = "read " + description + " " + range;
-    IOException last = null;
-    for (int attempt = 0; attempt < BODY_ATTEMPTS; attempt++) {
-      HttpResponse<InputStream> r = get("bytes=" + range.spec(), what);
-      try (InputStream in = r.body()) {
-        switch (r.statusCode()) {
-          case 206 -> {
-            ByteRange got = contentRange(r, what).range();
-            if (!got.contains(range)) {
-              throw new RegistryProtocolException(what + ": server sent " + got);
-            }
-            in.skipNBytes(range.offset() - got.offset());
-            return readExactly(in, (int) range.length(), what);
-          }
-          case 200 -> {
-            // The server ignored Range: take the slice out of the whole blob.
-            in.skipNBytes(range.offset());
-            return readExactly(in, (int) range.length(), what);
-          }
-          default -> throw unexpected(r, what);
+    HttpResponse<byte[]> r = get("bytes=" + range.spec(), what, rangeBody(range.length(), true));
+    byte[] body = r.body();
+    switch (r.statusCode()) {
+      case 206 -> {
+        ByteRange got = contentRange(r, what).range();
+        if (!got.contains(range)) {
+          throw new RegistryProtocolException(what + ": server sent " + got);
         }
-      } catch (RegistryException | InterruptedIOException | EOFException e) {
-        throw e;
-      } catch (IOException e) {
-        last = e;
+        checkLength(body, got.length(), what);
+        if (got.equals(range)) {
+          return body;
+        }
+        int from = (int) (range.offset() - got.offset());
+        return Arrays.copyOfRange(body, from, from + (int) range.length());
       }
+      case 200 -> {
+        // The server ignored Range; a small blob was read whole, a large one refused.
+        if (body.length != size) {
+          throw new RegistryProtocolException(
+              what + ": server ignores Range requests (200) on a blob of " + size + " bytes");
+        }
+        return Arrays.copyOfRange(body, (int) range.offset(), (int) range.end());
+      }
+      default -> throw Failures.of(r, what, false);
     }
-    throw new RegistryUnavailableException(
-        what + ": body failed " + BODY_ATTEMPTS + " times: " + last, last);
   }
 
   private List<byte[]> readBatch(List<ByteRange> batch) throws IOException {
@@ -176,35 +179,34 @@ public final class RegistryBlobSource implements BlobSource {
     }
     String what =
         "read " + description + " " + batch.size() + " ranges from " + batch.get(0).offset();
-    HttpResponse<InputStream> r = get(header.toString(), what);
+    long limit = total + 256L * batch.size() + 65536;
+    HttpResponse<byte[]> r = get(header.toString(), what, rangeBody(limit, false));
     List<MultipartByteRanges.Part> parts = new ArrayList<>();
-    try (InputStream in = r.body()) {
-      int status = r.statusCode();
-      if (status == 200 || status == 416) {
-        // 200: the server ignored the ranges; 416: it refused them. Single ranges from now on.
-        multiRangeRefused.set(true);
-      } else if (status == 206) {
-        String boundary =
-            MultipartByteRanges.boundary(r.headers().firstValue("Content-Type").orElse(null));
-        long limit = total + 64L * batch.size() * 4 + 65536;
-        if (boundary.isEmpty()) {
-          ByteRange got = contentRange(r, what).range();
-          parts.add(new MultipartByteRanges.Part(got, readExactly(in, (int) got.length(), what)));
-        } else {
-          byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-          if (body.length > limit) {
-            throw new RegistryProtocolException(
-                what + ": multipart body larger than the " + total + " bytes asked for");
-          }
-          try {
-            parts.addAll(MultipartByteRanges.parse(body, boundary));
-          } catch (IllegalArgumentException e) {
-            throw new RegistryProtocolException(what + ": " + e.getMessage(), e);
-          }
-        }
-      } else {
-        throw unexpected(r, what);
+    int status = r.statusCode();
+    if (status == 200 || status == 416) {
+      // 200: the server ignored the ranges; 416: it refused them. Single ranges from now on.
+      multiRangeRefused.set(true);
+    } else if (status == 206) {
+      String boundary =
+          MultipartByteRanges.boundary(r.headers().firstValue("Content-Type").orElse(null));
+      if (r.body().length == 0 && total > 0) {
+        throw new RegistryProtocolException(
+            what + ": multipart body larger than " + limit + " bytes for " + total + " asked");
       }
+      if (boundary.isEmpty()) {
+        // One range back: the server coalesced the ranges it was asked for.
+        ByteRange got = contentRange(r, what).range();
+        checkLength(r.body(), got.length(), what);
+        parts.add(new MultipartByteRanges.Part(got, r.body()));
+      } else {
+        try {
+          parts.addAll(MultipartByteRanges.parse(r.body(), boundary));
+        } catch (IllegalArgumentException e) {
+          throw new RegistryProtocolException(what + ": " + e.getMessage(), e);
+        }
+      }
+    } else {
+      throw Failures.of(r, what, false);
     }
     List<byte[]> out = new ArrayList<>(batch.size());
     for (ByteRange want : batch) {
@@ -223,18 +225,67 @@ public final class RegistryBlobSource implements BlobSource {
 
   /** A GET of the whole blob, following and remembering redirects; the caller checks status. */
   HttpResponse<InputStream> getWhole(String what) throws IOException {
-    return get(null, what);
+    return get(null, what, HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /**
+   * In-memory bodies for range GETs, so the request timeout bounds the whole read. A body over
+   * {@code limit} bytes (by Content-Length) is not read: the exchange is cancelled and the body
+   * comes back empty. A 200 (Range ignored) is read only if {@code acceptWhole} and the blob is
+   * small.
+   */
+  private HttpResponse.BodyHandler<byte[]> rangeBody(long limit, boolean acceptWhole) {
+    return info -> {
+      boolean read;
+      if (info.statusCode() == 200) {
+        read = acceptWhole && size <= WHOLE_BLOB_LIMIT;
+      } else {
+        read = info.headers().firstValueAsLong("Content-Length").orElse(0) <= limit;
+      }
+      return read ? HttpResponse.BodySubscribers.ofByteArray() : new Cancelling();
+    };
+  }
+
+  /** A body subscriber that cancels at once and yields an empty body. */
+  private static final class Cancelling implements HttpResponse.BodySubscriber<byte[]> {
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      subscription.cancel();
+      body.complete(new byte[0]);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {}
+
+    @Override
+    public void onError(Throwable throwable) {
+      body.complete(new byte[0]);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(new byte[0]);
+    }
   }
 
   /** GET with optional Range, through a reused redirect target when there is one. */
-  private HttpResponse<InputStream> get(String rangeHeader, String what) throws IOException {
+  private <T> HttpResponse<T> get(
+      String rangeHeader, String what, HttpResponse.BodyHandler<T> handler) throws IOException {
     Map<String, String> headers = rangeHeader == null ? Map.of() : Map.of("Range", rangeHeader);
     URI direct = redirected.get();
     if (direct != null) {
-      HttpResponse<InputStream> r =
+      HttpResponse<T> r =
           transport.send(
               new RegistryTransport.Call(
-                  "GET", direct, headers, null, null, null, what + " (redirected)"));
+                  "GET", direct, headers, null, null, null, what + " (redirected)"),
+              handler);
       int s = r.statusCode();
       if (s != 401 && s != 403 && !isRedirect(s)) {
         return r;
@@ -245,7 +296,7 @@ public final class RegistryBlobSource implements BlobSource {
     }
     RegistryTransport.Call call =
         new RegistryTransport.Call("GET", blobUri, headers, null, registry, scope, what);
-    HttpResponse<InputStream> r = transport.send(call);
+    HttpResponse<T> r = transport.send(call, handler);
     URI current = blobUri;
     for (int hops = 0; isRedirect(r.statusCode()); hops++) {
       String location = r.headers().firstValue("Location").orElse(null);
@@ -258,17 +309,13 @@ public final class RegistryBlobSource implements BlobSource {
       boolean sameOrigin =
           Objects.equals(current.getScheme(), blobUri.getScheme())
               && Objects.equals(current.getAuthority(), blobUri.getAuthority());
-      r = transport.send(call.withUri(current, sameOrigin ? registry : null));
+      r = transport.send(call.withUri(current, sameOrigin ? registry : null), handler);
     }
     int status = r.statusCode();
     if (!current.equals(blobUri) && (status == 200 || status == 206)) {
       redirected.set(current);
     }
     return r;
-  }
-
-  private static RegistryException unexpected(HttpResponse<InputStream> r, String what) {
-    return Failures.of(r, what, false);
   }
 
   private static ContentRange contentRange(HttpResponse<?> r, String what)
@@ -289,28 +336,11 @@ public final class RegistryBlobSource implements BlobSource {
     }
   }
 
-  private static byte[] readExactly(InputStream in, int n, String what) throws IOException {
-    byte[] b = in.readNBytes(n);
-    if (b.length != n) {
+  private static void checkLength(byte[] body, long expected, String what)
+      throws RegistryProtocolException {
+    if (body.length != expected) {
       throw new RegistryProtocolException(
-          what + ": body truncated at " + b.length + " of " + n + " bytes");
-    }
-    drain(in);
-    return b;
-  }
-
-  /**
-   * Reads a short remainder to end of stream: the JDK client returns a connection to its pool only
-   * when the body was read to the end; closing earlier costs a new TCP connection per range.
-   */
-  private static void drain(InputStream in) throws IOException {
-    byte[] sink = new byte[8192];
-    for (int total = 0; total < DRAIN_LIMIT; ) {
-      int r = in.read(sink);
-      if (r < 0) {
-        return;
-      }
-      total += r;
+          what + ": body has " + body.length + " bytes, Content-Range says " + expected);
     }
   }
 

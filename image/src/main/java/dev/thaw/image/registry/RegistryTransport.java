@@ -7,11 +7,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -102,20 +108,30 @@ final class RegistryTransport {
    * @throws RegistryUnavailableException if the retries are exhausted
    */
   HttpResponse<InputStream> send(Call call) throws IOException {
-    return withRetries(call, () -> sendAuthenticated(call));
+    return send(call, HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /**
+   * As {@link #send(Call)}, with the body read by {@code handler}. For an in-memory handler the
+   * request timeout bounds the whole exchange, body included, so a stalled server fails the call
+   * (and it is retried) instead of blocking a reader forever.
+   */
+  <T> HttpResponse<T> send(Call call, HttpResponse.BodyHandler<T> handler) throws IOException {
+    return withRetries(call, () -> sendAuthenticated(call, handler));
   }
 
   /** Sends {@code call} with a fixed Authorization header (or none), with retries. */
   HttpResponse<InputStream> sendOnceOrRetry(Call call, Optional<String> authorization)
       throws IOException {
-    return withRetries(call, () -> sendOnce(call, authorization));
+    return withRetries(
+        call, () -> sendOnce(call, authorization, HttpResponse.BodyHandlers.ofInputStream()));
   }
 
-  private interface Exchange {
-    HttpResponse<InputStream> run() throws IOException;
+  private interface Exchange<T> {
+    HttpResponse<T> run() throws IOException;
   }
 
-  private HttpResponse<InputStream> withRetries(Call call, Exchange exchange) throws IOException {
+  private <T> HttpResponse<T> withRetries(Call call, Exchange<T> exchange) throws IOException {
     IOException lastError = null;
     String lastStatus = "";
     for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
@@ -124,7 +140,7 @@ final class RegistryTransport {
             lastError == null ? retryAfterOr(lastStatus, attempt - 1) : retry.backoff(attempt - 1));
       }
       try {
-        HttpResponse<InputStream> response = exchange.run();
+        HttpResponse<T> response = exchange.run();
         int status = response.statusCode();
         if (status == 429 || status >= 500) {
           lastStatus = "HTTP " + status + retryAfterSuffix(response) + errorDetail(response);
@@ -144,9 +160,10 @@ final class RegistryTransport {
         lastError);
   }
 
-  private HttpResponse<InputStream> sendAuthenticated(Call call) throws IOException {
+  private <T> HttpResponse<T> sendAuthenticated(Call call, HttpResponse.BodyHandler<T> handler)
+      throws IOException {
     Optional<String> auth = authenticator.authorization(call, false);
-    HttpResponse<InputStream> response = sendOnce(call, auth);
+    HttpResponse<T> response = sendOnce(call, auth, handler);
     if (response.statusCode() != 401 || call.registry() == null) {
       return response;
     }
@@ -162,7 +179,7 @@ final class RegistryTransport {
       throw new RegistryUnauthorizedException(
           call.what() + ": 401 and no credentials for " + call.registry() + detail);
     }
-    response = sendOnce(call, fresh);
+    response = sendOnce(call, fresh, handler);
     if (response.statusCode() == 401) {
       throw new RegistryUnauthorizedException(
           call.what()
@@ -173,7 +190,9 @@ final class RegistryTransport {
     return response;
   }
 
-  HttpResponse<InputStream> sendOnce(Call call, Optional<String> authorization) throws IOException {
+  private <T> HttpResponse<T> sendOnce(
+      Call call, Optional<String> authorization, HttpResponse.BodyHandler<T> handler)
+      throws IOException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(call.uri())
             .timeout(requestTimeout)
@@ -186,9 +205,21 @@ final class RegistryTransport {
     }
     call.headers().forEach(b::header);
     authorization.ifPresent(a -> b.header("Authorization", a));
+    CompletableFuture<HttpResponse<T>> future = http.sendAsync(b.build(), handler);
     try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new HttpTimeoutException(
+          call.what() + ": no complete response within " + requestTimeout);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw new IOException(call.what() + ": " + io, io);
+      }
+      throw new IOException(call.what() + ": " + cause, cause);
     } catch (InterruptedException e) {
+      future.cancel(true);
       Thread.currentThread().interrupt();
       InterruptedIOException ie = new InterruptedIOException(call.what() + ": interrupted");
       ie.initCause(e);
@@ -226,23 +257,35 @@ final class RegistryTransport {
     }
   }
 
-  /** Reads at most 2 KiB of an error body for a message, and closes it. Never throws. */
-  static String errorDetail(HttpResponse<InputStream> response) {
-    try (InputStream in = response.body()) {
-      byte[] b = in.readNBytes(ERROR_BODY_LIMIT);
-      String s = new String(b, StandardCharsets.UTF_8).strip();
-      return s.isEmpty() ? "" : ": " + s;
-    } catch (IOException e) {
-      return ": (error body unreadable: " + e.getMessage() + ")";
+  /**
+   * At most 2 KiB of an error body for a message ({@code ": body"} or empty); an open stream is
+   * closed. Never throws.
+   */
+  static String errorDetail(HttpResponse<?> response) {
+    byte[] b;
+    if (response.body() instanceof byte[] bytes) {
+      b = bytes.length > ERROR_BODY_LIMIT ? Arrays.copyOf(bytes, ERROR_BODY_LIMIT) : bytes;
+    } else if (response.body() instanceof InputStream stream) {
+      try (InputStream in = stream) {
+        b = in.readNBytes(ERROR_BODY_LIMIT);
+      } catch (IOException e) {
+        return ": (error body unreadable: " + e.getMessage() + ")";
+      }
+    } else {
+      return "";
     }
+    String s = new String(b, StandardCharsets.UTF_8).strip();
+    return s.isEmpty() ? "" : ": " + s;
   }
 
-  /** Closes a response body whose content is not needed. */
-  static void discard(HttpResponse<InputStream> response) {
-    try {
-      response.body().close();
-    } catch (IOException ignored) {
-      // Closing an unread body only aborts the exchange; nothing to report.
+  /** Closes a response body whose content is not needed (a no-op for in-memory bodies). */
+  static void discard(HttpResponse<?> response) {
+    if (response.body() instanceof InputStream in) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // Closing an unread body only aborts the exchange; nothing to report.
+      }
     }
   }
 }

@@ -283,4 +283,45 @@ class RegistryClientFaultTest {
     }
     assertEquals(1, server.requests.size());
   }
+
+  @Test
+  void read_stalledThenTruncatedBody_retriedWithinTimeout() throws Exception {
+    RegistryClient impatient =
+        RegistryClient.builder()
+            .retryPolicy(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5)))
+            .requestTimeout(Duration.ofMillis(500))
+            .build();
+    server.route(
+        BLOB_PATH,
+        (ex, hit) -> {
+          if (hit <= 2) {
+            ex.getResponseHeaders().set("Content-Range", "bytes 0-999/" + BLOB.length);
+            ex.sendResponseHeaders(206, 1000);
+            ex.getResponseBody().write(BLOB, 0, 10);
+            ex.getResponseBody().flush();
+            if (hit == 1) {
+              sleepQuietly(5_000); // stall: headers and 10 bytes, then nothing
+            }
+            return; // hit 2: truncated, the connection closes after 10 of 1000 bytes
+          }
+          FakeHttpServer.serveSingleRange(ex, BLOB);
+        });
+    long start = System.nanoTime();
+    byte[] got =
+        impatient
+            .blobSource(ref, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, BLOB_DIGEST, BLOB.length))
+            .read(0, 1000);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertArrayEquals(Arrays.copyOfRange(BLOB, 0, 1000), got);
+    assertEquals(3, server.hits(BLOB_PATH));
+    assertTrue(millis < 4_000, "stall cut off by the request timeout, took " + millis + " ms");
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }
