@@ -1,0 +1,168 @@
+package dev.thaw.snapshotter.fetch;
+
+import dev.thaw.image.toc.TocChunk;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The {@code ChunkSource} of one lazily mounted layer: a chunk cache hit, or a wait on the chunk's
+ * single fetch. A miss leads a fetch that coalesces the following missing chunks into one Range
+ * request; a reader that moves from one chunk to the next in blob order is treated as sequential
+ * and gets read-ahead: further runs fetched in parallel, so a large file streams at link speed.
+ *
+ * <p>Thread-safe; reads block until their chunk is verified and available.
+ */
+public final class CachingChunkSource /* implements dev.thaw.fuse.ChunkSource once it lands */ {
+  /** How many recently entered chunk positions are remembered to detect sequential readers. */
+  private static final int RECENT = 32;
+
+  private final LayerChunks chunks;
+  private final LayerFetcher fetcher;
+  private final FetchContext ctx;
+  private final long mountedAtNanos = System.nanoTime();
+  private final AtomicBoolean firstRead = new AtomicBoolean();
+  private final AtomicIntegerArray recent = new AtomicIntegerArray(RECENT);
+  private final java.util.concurrent.atomic.AtomicInteger recentNext =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A source over {@code chunks}, fetched through {@code fetcher}. */
+  public CachingChunkSource(LayerChunks chunks, LayerFetcher fetcher) {
+    this.chunks = chunks;
+    this.fetcher = fetcher;
+    this.ctx = fetcher.context();
+    for (int i = 0; i < RECENT; i++) {
+      recent.set(i, -2);
+    }
+  }
+
+  /** See {@code dev.thaw.fuse.ChunkSource#read}. */
+  public void read(TocChunk chunk, long offsetInChunk, ByteBuffer dst) throws IOException {
+    if (offsetInChunk < 0 || offsetInChunk + dst.remaining() > chunk.size()) {
+      throw new IllegalArgumentException(
+          "read " + dst.remaining() + " bytes at offset " + offsetInChunk + " of " + chunk);
+    }
+    if (firstRead.compareAndSet(false, true)) {
+      ctx.metrics().firstRead(System.nanoTime() - mountedAtNanos);
+    }
+    if (!dst.hasRemaining()) {
+      return;
+    }
+    OptionalInt position = chunks.positionOf(chunk);
+    // Decided before waiting: the kernel sends the next chunk's reads while this one is fetched.
+    boolean sequential = position.isPresent() && enteredSequentially(position.getAsInt());
+    if (ctx.cache().read(chunk.chunkDigest(), offsetInChunk, dst)) {
+      ctx.metrics().cacheHit();
+      if (sequential) {
+        readAhead(position.getAsInt());
+      }
+      return;
+    }
+    ctx.metrics().cacheMiss();
+    SingleFlight.Flight<byte[]> flight = ctx.flights().join(chunk.chunkDigest());
+    if (flight.leader()) {
+      try {
+        lead(chunk, position, flight.future());
+      } catch (IOException | RuntimeException e) {
+        ctx.flights().fail(chunk.chunkDigest(), flight.future(), e);
+        throw e;
+      }
+    }
+    if (sequential) {
+      readAhead(position.getAsInt());
+    }
+    byte[] bytes = join(flight.future(), chunk);
+    dst.put(bytes, (int) offsetInChunk, dst.remaining());
+  }
+
+  private void lead(TocChunk chunk, OptionalInt position, CompletableFuture<byte[]> flight)
+      throws IOException {
+    // The chunk may have been cached between our miss and taking the lead.
+    var cached = ctx.cache().get(chunk.chunkDigest());
+    if (cached.isPresent()) {
+      ctx.flights().complete(chunk.chunkDigest(), flight, cached.get());
+    } else if (position.isPresent()) {
+      fetcher.fetchLed(
+          chunks.blobOrder(),
+          position.getAsInt(),
+          flight,
+          ctx.config().onDemandRunBytes(),
+          FetchPriority.ON_DEMAND);
+    } else {
+      fetcher.fetchLed(
+          List.of(chunk), 0, flight, chunk.compressedLength(), FetchPriority.ON_DEMAND);
+    }
+  }
+
+  private byte[] join(CompletableFuture<byte[]> future, TocChunk chunk) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for " + chunk);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(
+          "fetch " + chunk + " of layer " + fetcher.layer() + ": " + cause, cause);
+    }
+  }
+
+  /**
+   * On entering chunk {@code p} right after chunk {@code p - 1}, fetches ahead: every missing chunk
+   * up to {@code readAheadBytes} of blob beyond {@code p}, as parallel on-demand runs.
+   */
+  private void readAhead(int p) {
+    long window = ctx.config().readAheadBytes();
+    if (window <= 0) {
+      return;
+    }
+    List<TocChunk> order = chunks.blobOrder();
+    long limit = order.get(p).compressedEnd() + window;
+    int q = p + 1;
+    while (q < order.size() && order.get(q).compressedOffset() < limit) {
+      TocChunk c = order.get(q);
+      if (ctx.cache().contains(c.chunkDigest())) {
+        q++;
+        continue;
+      }
+      var led = ctx.flights().lead(c.chunkDigest());
+      if (led.isEmpty()) {
+        q++;
+        continue;
+      }
+      fetcher.fetchLed(
+          order, q, led.get(), ctx.config().onDemandRunBytes(), FetchPriority.ON_DEMAND);
+      // Skip what that run covers; its chunks are now in flight and would be skipped anyway.
+      long runEnd = Math.min(limit, c.compressedOffset() + ctx.config().onDemandRunBytes());
+      q++;
+      while (q < order.size()
+          && order.get(q).compressedOffset() < runEnd
+          && ctx.flights().current(order.get(q).chunkDigest()).isPresent()) {
+        q++;
+      }
+    }
+  }
+
+  /** Records entering {@code p}; true if {@code p - 1} was entered recently and p is new. */
+  private boolean enteredSequentially(int p) {
+    boolean previous = false;
+    for (int i = 0; i < RECENT; i++) {
+      int r = recent.get(i);
+      if (r == p) {
+        return false; // still in the same chunk: read-ahead already issued for it
+      }
+      previous |= r == p - 1;
+    }
+    recent.set(Math.floorMod(recentNext.getAndIncrement(), RECENT), p);
+    return previous;
+  }
+}

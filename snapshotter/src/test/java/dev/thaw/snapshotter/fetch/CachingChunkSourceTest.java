@@ -1,0 +1,211 @@
+package dev.thaw.snapshotter.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.thaw.image.toc.TocChunk;
+import dev.thaw.snapshotter.cache.ChunkCache;
+import dev.thaw.snapshotter.cache.MemoryChunkCache;
+import dev.thaw.snapshotter.metrics.SnapshotterMetrics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CachingChunkSourceTest {
+  private FetchScheduler scheduler;
+
+  @AfterEach
+  void close() {
+    if (scheduler != null) {
+      scheduler.close();
+    }
+  }
+
+  private record Rig(
+      GzipTestLayer layer,
+      GzipTestLayer.FaultyBlob blob,
+      FetchContext ctx,
+      LayerHealth health,
+      LayerFetcher fetcher,
+      CachingChunkSource source) {}
+
+  private Rig rig(GzipTestLayer layer, ChunkCache cache, FetchConfig config) {
+    scheduler = new FetchScheduler(4, true, RateLimiter.unlimited());
+    GzipTestLayer.FaultyBlob blob = new GzipTestLayer.FaultyBlob(layer.blob);
+    FetchContext ctx =
+        FetchContext.of(cache, scheduler, SnapshotterMetrics.inNewRegistry(), config);
+    LayerHealth health = new LayerHealth();
+    LayerFetcher fetcher = new LayerFetcher("sha256:test", blob, GzipTestLayer.CODEC, ctx, health);
+    return new Rig(
+        layer,
+        blob,
+        ctx,
+        health,
+        fetcher,
+        new CachingChunkSource(LayerChunks.of(layer.chunks), fetcher));
+  }
+
+  private static FetchConfig noReadAhead() {
+    return FetchConfig.defaults().withReadAheadBytes(0).withRetries(3, Duration.ofMillis(10));
+  }
+
+  private static byte[] readFile(CachingChunkSource source, GzipTestLayer layer, int step)
+      throws IOException {
+    ByteBuffer out = ByteBuffer.allocate(layer.file.length);
+    for (TocChunk c : layer.chunks) {
+      for (long off = 0; off < c.size(); off += step) {
+        int n = (int) Math.min(step, c.size() - off);
+        source.read(c, off, out.slice(out.position(), n));
+        out.position(out.position() + n);
+      }
+    }
+    return out.array();
+  }
+
+  @Test
+  void read_wholeFile_isByteIdenticalAndCoalesced() throws Exception {
+    Rig r =
+        rig(new GzipTestLayer(1, 300_000, 10_000), new MemoryChunkCache(1 << 30), noReadAhead());
+    assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 4096));
+    // 30 chunks of ~5-10 KB fit one 4 MiB on-demand run.
+    assertEquals(1, r.blob().reads.get());
+    assertEquals(30, r.ctx().cache().chunkCount());
+    assertEquals(1, r.ctx().metrics().requests("on-demand"));
+  }
+
+  @Test
+  void read_secondTime_isServedFromCache() throws Exception {
+    Rig r = rig(new GzipTestLayer(2, 50_000, 10_000), new MemoryChunkCache(1 << 30), noReadAhead());
+    readFile(r.source(), r.layer(), 10_000);
+    int reads = r.blob().reads.get();
+    assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 777));
+    assertEquals(reads, r.blob().reads.get());
+    assertTrue(r.ctx().metrics().cacheHits() > 0);
+  }
+
+  @Test
+  void read_concurrentReadersOfOneColdChunk_makeOneRequest() throws Exception {
+    Rig r = rig(new GzipTestLayer(3, 40_000, 40_000), new MemoryChunkCache(1 << 30), noReadAhead());
+    r.blob().delayMillis = 200;
+    TocChunk chunk = r.layer().chunks.getFirst();
+    int n = 16;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> readers = new ArrayList<>();
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < n; i++) {
+      int off = i * 1000;
+      readers.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  start.await();
+                  ByteBuffer dst = ByteBuffer.allocate(1000);
+                  r.source().read(chunk, off, dst);
+                  byte[] expected = java.util.Arrays.copyOfRange(r.layer().file, off, off + 1000);
+                  if (!java.util.Arrays.equals(expected, dst.array())) {
+                    throw new AssertionError("wrong bytes at " + off);
+                  }
+                } catch (Throwable t) {
+                  errors.add(t);
+                }
+              }));
+    }
+    start.countDown();
+    for (Thread t : readers) {
+      t.join();
+    }
+    assertEquals(List.of(), errors);
+    assertEquals(1, r.blob().reads.get());
+  }
+
+  @Test
+  void read_corruptedBlob_failsAndCachesNothingCorrupt() throws Exception {
+    GzipTestLayer layer = new GzipTestLayer(4, 30_000, 10_000);
+    TocChunk second = layer.chunks.get(1);
+    // Flip a byte inside the second chunk's deflate data (after the 10-byte gzip header).
+    layer.blob[(int) second.compressedOffset() + 20] ^= 0x55;
+    Rig r = rig(layer, new MemoryChunkCache(1 << 30), noReadAhead());
+    IOException e =
+        assertThrows(IOException.class, () -> r.source().read(second, 0, ByteBuffer.allocate(10)));
+    assertTrue(e.getMessage().contains(second.chunkDigest().shortForm()), e.getMessage());
+    assertFalse(r.ctx().cache().contains(second.chunkDigest()));
+    assertFalse(r.health().healthy());
+    // The intact neighbour fetched in the same run is cached and readable.
+    ByteBuffer first = ByteBuffer.allocate(10_000);
+    r.source().read(layer.chunks.getFirst(), 0, first);
+    assertArrayEquals(java.util.Arrays.copyOf(layer.file, 10_000), first.array());
+  }
+
+  @Test
+  void read_transientFailures_retriesAndSucceeds() throws Exception {
+    Rig r = rig(new GzipTestLayer(5, 20_000, 10_000), new MemoryChunkCache(1 << 30), noReadAhead());
+    r.blob().failuresLeft.set(2);
+    assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 10_000));
+    assertEquals(3, r.blob().reads.get());
+    assertTrue(r.health().healthy());
+  }
+
+  @Test
+  void read_registryDown_failsAfterBoundedRetriesThenRecovers() throws Exception {
+    Rig r = rig(new GzipTestLayer(6, 20_000, 10_000), new MemoryChunkCache(1 << 30), noReadAhead());
+    r.blob().down = true;
+    TocChunk c = r.layer().chunks.getFirst();
+    assertThrows(IOException.class, () -> r.source().read(c, 0, ByteBuffer.allocate(10)));
+    assertEquals(3, r.blob().reads.get());
+    assertFalse(r.health().healthy());
+    r.blob().down = false;
+    assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 10_000));
+    assertTrue(r.health().healthy());
+  }
+
+  @Test
+  void read_sequentialReader_triggersParallelReadAhead() throws Exception {
+    FetchConfig config =
+        new FetchConfig(10_000, 1 << 20, 1 << 20, 1 << 20, 0, 3, Duration.ofMillis(10));
+    Rig r = rig(new GzipTestLayer(7, 400_000, 10_000), new MemoryChunkCache(1 << 30), config);
+    r.source().read(r.layer().chunks.get(0), 0, ByteBuffer.allocate(10));
+    r.source().read(r.layer().chunks.get(1), 0, ByteBuffer.allocate(10));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (r.ctx().cache().chunkCount() < 40 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(40, r.ctx().cache().chunkCount());
+    assertTrue(r.blob().reads.get() >= 10, "runs of one or two chunks: " + r.blob().reads.get());
+    int reads = r.blob().reads.get();
+    assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 4096));
+    assertEquals(reads, r.blob().reads.get());
+  }
+
+  @Test
+  void read_cacheSmallerThanData_readsCorrectAndCacheStaysBounded() throws Exception {
+    Rig r = rig(new GzipTestLayer(8, 200_000, 10_000), new MemoryChunkCache(35_000), noReadAhead());
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 3000));
+      assertTrue(r.ctx().cache().sizeBytes() <= 35_000);
+    }
+  }
+
+  @Test
+  void fetchLazily_wholeLayer_cachesEverythingInFewRequests() throws Exception {
+    Rig r =
+        rig(new GzipTestLayer(9, 100_000, 10_000), new MemoryChunkCache(1 << 30), noReadAhead());
+    r.fetcher()
+        .fetchLazily(LayerChunks.sorted(r.layer().chunks), 1 << 20, FetchPriority.PREFETCH)
+        .get();
+    assertEquals(10, r.ctx().cache().chunkCount());
+    assertEquals(1, r.blob().reads.get());
+    assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 10_000));
+    assertEquals(1, r.blob().reads.get());
+  }
+}
