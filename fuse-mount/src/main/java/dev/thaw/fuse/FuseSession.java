@@ -121,7 +121,8 @@ final class FuseSession implements AutoCloseable {
   }
 
   /**
-   * Unmounts (lazily if the mount is busy) and waits for libfuse's loop to end. Idempotent.
+   * Unmounts and waits for libfuse's loop to end; if the mount is busy, detaches it lazily and
+   * returns at once (the loop ends when the last open file is closed). Idempotent.
    *
    * @throws IOException if the unmount failed or the loop did not end in time
    */
@@ -131,7 +132,14 @@ final class FuseSession implements AutoCloseable {
       return;
     }
     if (isRunning() && new MountTable().isFuseMounted(mountpoint)) {
-      Unmounter.unmount(mountpoint);
+      if (Unmounter.unmount(mountpoint)) {
+        // Busy: detached lazily. libfuse serves the open files until they are closed, then its
+        // loop ends by itself; waiting here could take forever.
+        LOG.log(
+            Level.INFO,
+            () -> "detached busy FUSE mount " + mountpoint + "; serving open files until closed");
+        return;
+      }
     }
     try {
       exitCode.get(LOOP_EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

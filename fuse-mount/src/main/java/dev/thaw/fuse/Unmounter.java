@@ -21,22 +21,25 @@ final class Unmounter {
   private Unmounter() {}
 
   /**
-   * Unmounts {@code mountpoint}; if a plain unmount fails (busy), detaches it lazily.
+   * Unmounts {@code mountpoint}; if a plain unmount fails (busy), detaches it lazily: open files
+   * keep working and the FUSE server keeps serving them until they are closed.
    *
+   * @return whether the mount was only detached lazily
    * @throws IOException if neither worked; the message carries the tools' output
    */
-  static void unmount(Path mountpoint) throws IOException {
+  static boolean unmount(Path mountpoint) throws IOException {
     String target = mountpoint.toAbsolutePath().toString();
     List<String> failures = new ArrayList<>();
-    for (List<String> command :
+    List<List<String>> commands =
         List.of(
             List.of(fusermount(), "-u", "-q", target),
             List.of("umount", target),
             List.of(fusermount(), "-u", "-z", "-q", target),
-            List.of("umount", "-l", target))) {
-      String failure = run(command);
+            List.of("umount", "-l", target));
+    for (int i = 0; i < commands.size(); i++) {
+      String failure = run(commands.get(i));
       if (failure == null) {
-        return;
+        return i >= 2;
       }
       failures.add(failure);
     }
