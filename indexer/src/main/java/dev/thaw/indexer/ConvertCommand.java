@@ -79,7 +79,7 @@ final class ConvertCommand extends ImageCommand {
     ImageReference dst = ImageAccess.parse(destination);
     try (ImageSource input = access.open(ImageAccess.parse(source));
         Progress progress = progress()) {
-      LayerWriter writer = LayerWriters.of(options);
+      LayerWriter writer = LayerWriters.of(options, Runtime.getRuntime().availableProcessors());
       String result =
           new ImageConverter(writer, options, progress, tempDirectory())
               .convert(input, () -> access.openSink(dst));

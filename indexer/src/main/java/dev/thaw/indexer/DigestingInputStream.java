@@ -5,6 +5,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
@@ -12,20 +13,29 @@ import java.util.function.LongConsumer;
  * Confined to one thread.
  */
 final class DigestingInputStream extends FilterInputStream {
-  private final MessageDigest sha256 = Digest.newSha256();
+  private final MessageDigest sha256;
   private final LongConsumer onRead;
   private long count;
 
+  /** Counts and hashes. */
   DigestingInputStream(InputStream in, LongConsumer onRead) {
+    this(in, onRead, true);
+  }
+
+  /** Counts, and hashes only if {@code hash} (hashing a large layer costs seconds). */
+  DigestingInputStream(InputStream in, LongConsumer onRead, boolean hash) {
     super(in);
     this.onRead = onRead;
+    this.sha256 = hash ? Digest.newSha256() : null;
   }
 
   @Override
   public int read() throws IOException {
     int b = in.read();
     if (b >= 0) {
-      sha256.update((byte) b);
+      if (sha256 != null) {
+        sha256.update((byte) b);
+      }
       count++;
       onRead.accept(1);
     }
@@ -36,7 +46,9 @@ final class DigestingInputStream extends FilterInputStream {
   public int read(byte[] b, int off, int len) throws IOException {
     int n = in.read(b, off, len);
     if (n > 0) {
-      sha256.update(b, off, n);
+      if (sha256 != null) {
+        sha256.update(b, off, n);
+      }
       count += n;
       onRead.accept(n);
     }
@@ -75,8 +87,8 @@ final class DigestingInputStream extends FilterInputStream {
     return count;
   }
 
-  /** The digest of the bytes read so far (call once, at the end). */
-  Digest digest() {
-    return Digest.ofSha256(sha256.digest());
+  /** The digest of the bytes read so far (call once, at the end); empty if not hashing. */
+  Optional<Digest> digest() {
+    return sha256 == null ? Optional.empty() : Optional.of(Digest.ofSha256(sha256.digest()));
   }
 }

@@ -53,7 +53,7 @@ final class ImageConverter {
   private final ConvertOptions options;
   private final Progress progress;
   private final Path tempParent;
-  private final SourceTarReader reader = new SourceTarReader();
+  private final SourceTarReader reader = new SourceTarReader(false);
 
   ImageConverter(LayerWriter writer, ConvertOptions options, Progress progress, Path tempParent) {
     this.writer = writer;

@@ -30,7 +30,7 @@ import java.util.Set;
 final class ImageVerifier {
   private final Progress progress;
   private final Path tempParent;
-  private final SourceTarReader reader = new SourceTarReader();
+  private final SourceTarReader reader = new SourceTarReader(true);
 
   ImageVerifier(Progress progress, Path tempParent) {
     this.progress = progress;
@@ -86,10 +86,11 @@ final class ImageVerifier {
       try (InputStream raw = new CopyingInputStream(input.openBlob(layer), blob)) {
         source = reader.read(layer, raw, tar, progress::advance);
       }
-      if (!source.diffId().equals(diffId)) {
+      Digest actualDiffId = source.diffId().orElseThrow();
+      if (!actualDiffId.equals(diffId)) {
         throw new IOException(
             "diffID mismatch: the uncompressed blob has "
-                + source.diffId()
+                + actualDiffId
                 + ", the config says "
                 + diffId);
       }

@@ -2,14 +2,15 @@ package dev.thaw.indexer;
 
 import java.io.IOException;
 
-/** The {@link LayerWriter} for each output format. Static only. */
+/** The {@link LayerWriter} for each output format, over the image library's writers. */
 final class LayerWriters {
   private LayerWriters() {}
 
-  /** The writer for {@code options.format()}. */
-  static LayerWriter of(ConvertOptions options) {
+  /** The writer for {@code options.format()}; {@code threads} compress members of one layer. */
+  static LayerWriter of(ConvertOptions options, int threads) {
     return (tar, prefetch, target, layer) -> {
-      throw new IOException(options.format() + " writer is not wired yet");
+      throw new IOException(
+          options.format() + " writer is not wired yet (" + threads + " threads asked)");
     };
   }
 }

@@ -5,7 +5,7 @@ import dev.thaw.image.oci.Digest;
 import java.io.IOException;
 import java.util.Optional;
 
-/** Opens seekable layers with the image library's readers. Static only. */
+/** Opens seekable layers for inspect and verify. Static only. */
 final class SeekableLayers {
   private SeekableLayers() {}
 
@@ -17,13 +17,6 @@ final class SeekableLayers {
    */
   static OpenedLayer open(BlobSource blob, Optional<Digest> expectedTocDigest, String layer)
       throws IOException {
-    throw new IOException(
-        "open "
-            + layer
-            + " ("
-            + blob.describe()
-            + ", expected TOC "
-            + expectedTocDigest
-            + "): the seekable layer reader is not wired yet");
+    return EstargzLayerReader.open(blob, expectedTocDigest, layer);
   }
 }
