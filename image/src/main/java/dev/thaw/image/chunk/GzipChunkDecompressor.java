@@ -1,0 +1,128 @@
+package dev.thaw.image.chunk;
+
+import dev.thaw.image.toc.TocChunk;
+import java.io.IOException;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Decompresses eStargz chunks: one gzip member (or several concatenated ones), skipping {@code
+ * innerOffset} bytes and stopping as soon as the chunk's bytes are out.
+ *
+ * <p>Thread-safe; inflaters come from a {@link BoundedPool}.
+ */
+public final class GzipChunkDecompressor implements ChunkDecompressor {
+  private static final int FHCRC = 2;
+  private static final int FEXTRA = 4;
+  private static final int FNAME = 8;
+  private static final int FCOMMENT = 16;
+
+  private final BoundedPool<Inflater> pool;
+  private final String layer;
+
+  /**
+   * @param pool supplies raw-deflate inflaters ({@code new Inflater(true)})
+   * @param layer names the layer in messages
+   */
+  public GzipChunkDecompressor(BoundedPool<Inflater> pool, String layer) {
+    this.pool = pool;
+    this.layer = layer;
+  }
+
+  @Override
+  public byte[] decompress(byte[] member, TocChunk chunk) throws IOException {
+    if (chunk.size() > Integer.MAX_VALUE - 16) {
+      throw error(chunk, "chunk of " + chunk.size() + " bytes is too large");
+    }
+    byte[] out = new byte[(int) chunk.size()];
+    Inflater inflater = pool.borrow();
+    try {
+      int pos = headerEnd(member, 0, chunk);
+      inflater.setInput(member, pos, member.length - pos);
+      long skip = chunk.innerOffset();
+      byte[] scratch = skip > 0 ? new byte[(int) Math.min(skip, 64 * 1024)] : null;
+      int filled = 0;
+      while (filled < out.length) {
+        int n =
+            skip > 0
+                ? inflater.inflate(scratch, 0, (int) Math.min(skip, scratch.length))
+                : inflater.inflate(out, filled, out.length - filled);
+        if (skip > 0) {
+          skip -= n;
+        } else {
+          filled += n;
+        }
+        if (n == 0) {
+          if (inflater.finished()) {
+            // The member ended: a next member may follow (after the 8-byte trailer).
+            int next = member.length - inflater.getRemaining() + 8;
+            if (next >= member.length) {
+              throw error(chunk, "gzip data ends " + (out.length - filled) + " bytes early");
+            }
+            pos = headerEnd(member, next, chunk);
+            inflater.reset();
+            inflater.setInput(member, pos, member.length - pos);
+          } else if (inflater.needsInput()) {
+            throw error(chunk, "gzip data truncated " + (out.length - filled) + " bytes early");
+          } else if (inflater.needsDictionary()) {
+            throw error(chunk, "gzip data needs a preset dictionary");
+          }
+        }
+      }
+      return out;
+    } catch (DataFormatException e) {
+      throw new ChunkFormatException(message(chunk, "corrupt gzip: " + e.getMessage()), e);
+    } finally {
+      pool.release(inflater);
+    }
+  }
+
+  /** Parses a gzip member header at {@code at}; returns where the deflate data starts. */
+  private int headerEnd(byte[] m, int at, TocChunk chunk) throws ChunkFormatException {
+    if (m.length - at < 10
+        || (m[at] & 0xff) != 0x1f
+        || (m[at + 1] & 0xff) != 0x8b
+        || m[at + 2] != 8) {
+      throw error(chunk, "no gzip member header at member byte " + at);
+    }
+    int flags = m[at + 3] & 0xff;
+    int p = at + 10;
+    if ((flags & FEXTRA) != 0) {
+      if (p + 2 > m.length) {
+        throw error(chunk, "gzip header truncated");
+      }
+      p += 2 + ((m[p] & 0xff) | (m[p + 1] & 0xff) << 8);
+    }
+    if ((flags & FNAME) != 0) {
+      p = skipZero(m, p, chunk);
+    }
+    if ((flags & FCOMMENT) != 0) {
+      p = skipZero(m, p, chunk);
+    }
+    if ((flags & FHCRC) != 0) {
+      p += 2;
+    }
+    if (p > m.length) {
+      throw error(chunk, "gzip header truncated");
+    }
+    return p;
+  }
+
+  private int skipZero(byte[] m, int p, TocChunk chunk) throws ChunkFormatException {
+    while (p < m.length && m[p] != 0) {
+      p++;
+    }
+    if (p >= m.length) {
+      throw error(chunk, "gzip header truncated");
+    }
+    return p + 1;
+  }
+
+  private ChunkFormatException error(TocChunk chunk, String what) {
+    return new ChunkFormatException(message(chunk, what));
+  }
+
+  private String message(TocChunk chunk, String what) {
+    return "decompress " + chunk + " of layer " + layer + ": " + what;
+  }
+}
