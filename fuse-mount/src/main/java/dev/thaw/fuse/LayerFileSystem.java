@@ -43,7 +43,6 @@ final class LayerFileSystem extends NativeFileSystem {
   private final ChunkSource source;
   private final ErrnoMapper errno;
   private final long totalBytes;
-  private final ThreadLocal<byte[]> readBuffers = ThreadLocal.withInitial(() -> new byte[0]);
 
   LayerFileSystem(TocIndex index, ChunkSource source, ErrnoMapper errno) {
     this.tree = new LayerTree(index);
@@ -161,36 +160,27 @@ final class LayerFileSystem extends NativeFileSystem {
           if (file.isEmpty()) {
             return -ErrorCodes.EBADF();
           }
-          int n = readFile(file.get(), offset, (int) Math.min(size, Integer.MAX_VALUE));
-          if (n > 0) {
-            buf.put(0, readBuffers.get(), 0, n);
+          long fileSize = file.get().entry().size();
+          if (offset >= fileSize || size <= 0) {
+            return 0;
           }
+          int n = (int) Math.min(Math.min(size, fileSize - offset), Integer.MAX_VALUE);
+          // Chunk sources write straight into libfuse's reply buffer: no copy in between.
+          readFile(file.get(), offset, ReplyBuffers.wrap(buf, n));
           return n;
         });
   }
 
-  /**
-   * Reads up to {@code size} bytes at {@code offset} into this thread's buffer; returns the count.
-   */
-  private int readFile(TocNode file, long offset, int size) throws IOException {
-    long fileSize = file.entry().size();
-    if (offset >= fileSize || size <= 0) {
-      return 0;
-    }
-    int n = (int) Math.min(size, fileSize - offset);
-    byte[] bytes = readBuffers.get();
-    if (bytes.length < n) {
-      bytes = new byte[Math.max(n, 128 * 1024)];
-      readBuffers.set(bytes);
-    }
+  /** Fills {@code out} (position to limit) with the file's bytes starting at {@code offset}. */
+  private void readFile(TocNode file, long offset, ByteBuffer out) throws IOException {
     TocIndex index = tree.index();
     List<TocChunk> chunks = index.chunks(file);
-    long end = offset + n;
+    long end = offset + out.remaining();
     long pos = offset;
     for (int i = index.chunkIndexAt(file, offset); pos < end; i++) {
       TocChunk chunk = chunks.get(i);
       int length = (int) (Math.min(end, chunk.fileEnd()) - pos);
-      ByteBuffer dst = ByteBuffer.wrap(bytes, (int) (pos - offset), length);
+      ByteBuffer dst = out.slice(out.position(), length);
       source.read(chunk, pos - chunk.fileOffset(), dst);
       if (dst.hasRemaining()) {
         throw new IOException(
@@ -201,9 +191,9 @@ final class LayerFileSystem extends NativeFileSystem {
                 + " bytes unfilled for "
                 + chunk);
       }
+      out.position(out.position() + length);
       pos += length;
     }
-    return n;
   }
 
   @Override

@@ -3,10 +3,10 @@ package dev.thaw.fuse;
 import dev.thaw.image.toc.TocIndex;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -138,11 +138,14 @@ public final class LayerMount implements AutoCloseable {
     return List.copyOf(cleared);
   }
 
-  /** Whether accessing {@code mountpoint} fails with ENOTCONN: its FUSE server is gone. */
+  /**
+   * Whether accessing {@code mountpoint} fails with ENOTCONN: its FUSE server is gone. Opens the
+   * directory because that always reaches the server; a {@code stat} may be answered from the
+   * kernel's attribute cache.
+   */
   private static boolean isDisconnected(Path mountpoint) {
-    try {
-      Files.readAttributes(mountpoint, BasicFileAttributes.class);
-      return false;
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(mountpoint)) {
+      return dir.iterator() == null;
     } catch (FileSystemException e) {
       return e.getReason() != null && e.getReason().contains("not connected");
     } catch (IOException e) {

@@ -69,6 +69,23 @@ final class TestTocs {
     return this;
   }
 
+  /** A regular file of {@code count} chunks, each {@code chunk} (stored once: same digest). */
+  TestTocs repeatedFile(String name, byte[] chunk, int count) {
+    Digest chunkDigest = source.put(chunk);
+    long size = (long) chunk.length * count;
+    for (int i = 0; i < count; i++) {
+      TocEntry.Builder b =
+          i == 0
+              ? TocEntry.builder(name, TocEntryType.REG).mode(0644).modTime(MTIME).size(size)
+              : TocEntry.builder(name, TocEntryType.CHUNK);
+      b.offset(nextOffset).chunkOffset((long) i * chunk.length).chunkDigest(chunkDigest);
+      b.chunkSize(chunk.length);
+      nextOffset += 100;
+      entries.add(b.build());
+    }
+    return this;
+  }
+
   TocIndex build() throws TocFormatException {
     return TocIndex.of(Toc.of(entries), nextOffset + 100, "test layer");
   }
