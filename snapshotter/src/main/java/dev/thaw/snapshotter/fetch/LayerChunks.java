@@ -1,6 +1,8 @@
 package dev.thaw.snapshotter.fetch;
 
 import dev.thaw.image.toc.TocChunk;
+import dev.thaw.image.toc.TocIndex;
+import dev.thaw.image.toc.TocNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -66,6 +68,15 @@ public final class LayerChunks {
   /** The number of distinct chunks. */
   public int size() {
     return blobOrder.size();
+  }
+
+  /** Every chunk of every regular file of the layer indexed by {@code index}, in blob order. */
+  public static LayerChunks of(TocIndex index) {
+    List<TocChunk> all = new ArrayList<>();
+    for (TocNode node : index.nodes()) {
+      all.addAll(index.chunks(node));
+    }
+    return of(all);
   }
 
   /** Sorts any chunks of this layer into blob order. */

@@ -1,0 +1,196 @@
+package dev.thaw.snapshotter.remote;
+
+import dev.thaw.image.blob.BlobSource;
+import dev.thaw.image.oci.Descriptor;
+import dev.thaw.image.oci.Digest;
+import dev.thaw.image.oci.RegistryReference;
+import dev.thaw.image.registry.RegistryClient;
+import dev.thaw.snapshotter.fetch.FetchContext;
+import dev.thaw.snapshotter.snapshots.RemoteLayerPreparer;
+import dev.thaw.snapshotter.snapshots.RemoteLayerRequest;
+import dev.thaw.snapshotter.snapshots.RemotePrepareOutcome;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@link RemoteLayerPreparer} that mounts seekable layers lazily from their registry: reads the
+ * image reference, layer digest and TOC digest from the labels, finds the layer in the image's
+ * manifest, opens and verifies its TOC, mounts it at the request's mountpoint and waits (bounded)
+ * for its prefetch. Any failure is a fallback with the reason, and nothing stays mounted.
+ *
+ * <p>Thread-safe.
+ */
+public final class LazyLayerPreparer implements RemoteLayerPreparer {
+  private static final Logger LOG = Logger.getLogger(LazyLayerPreparer.class.getName());
+
+  private final RegistryClient client;
+  private final SeekableLayerOpener opener;
+  private final LayerMounter mounter;
+  private final FetchContext ctx;
+  private final Duration prefetchTimeout;
+  private final Map<Path, RemoteLayer> mounted = new ConcurrentHashMap<>();
+
+  /**
+   * A preparer fetching through {@code ctx}; it does not own {@code ctx}'s cache and scheduler.
+   *
+   * @param prefetchTimeout how long a prepare waits for the layer's prioritized region
+   */
+  public LazyLayerPreparer(
+      RegistryClient client,
+      SeekableLayerOpener opener,
+      LayerMounter mounter,
+      FetchContext ctx,
+      Duration prefetchTimeout) {
+    this.client = client;
+    this.opener = opener;
+    this.mounter = mounter;
+    this.ctx = ctx;
+    this.prefetchTimeout = prefetchTimeout;
+  }
+
+  /** The layer a request names, read from its labels. */
+  record LayerCoordinates(RegistryReference image, Digest layer, Optional<Digest> tocDigest) {}
+
+  /**
+   * Reads the layer's coordinates from {@code labels}.
+   *
+   * @throws IllegalArgumentException with a fallback reason if a label is missing or malformed
+   */
+  static LayerCoordinates coordinates(Map<String, String> labels) {
+    String image = labels.get(RemoteLabels.IMAGE_REF);
+    String layer = labels.get(RemoteLabels.LAYER_DIGEST);
+    String toc = labels.get(RemoteLabels.TOC_DIGEST);
+    if (image == null || image.isBlank()) {
+      throw new IllegalArgumentException("no " + RemoteLabels.IMAGE_REF + " label");
+    }
+    if (layer == null || layer.isBlank()) {
+      throw new IllegalArgumentException("no " + RemoteLabels.LAYER_DIGEST + " label");
+    }
+    if (toc == null || toc.isBlank()) {
+      throw new IllegalArgumentException("no TOC digest label (" + RemoteLabels.TOC_DIGEST + ")");
+    }
+    return new LayerCoordinates(
+        RegistryReference.parse(image), Digest.parse(layer), Optional.of(Digest.parse(toc)));
+  }
+
+  @Override
+  public RemotePrepareOutcome prepare(RemoteLayerRequest request) throws InterruptedException {
+    try {
+      RemoteLayer layer = mountLayer(request);
+      if (!layer.awaitPrefetch(prefetchTimeout)) {
+        LOG.info(
+            "layer " + layer.name() + ": prefetch not done after " + prefetchTimeout + ", serving");
+      }
+      ctx.metrics().remotePrepareSucceeded();
+      return new RemotePrepareOutcome.Mounted(request.mountpoint());
+    } catch (IOException | RuntimeException e) {
+      ctx.metrics().remotePrepareFellBack();
+      LOG.log(Level.FINE, "remote prepare of " + request.key() + " failed", e);
+      return new RemotePrepareOutcome.Fallback(oneLine(e));
+    }
+  }
+
+  @Override
+  public void restore(RemoteLayerRequest request) throws IOException {
+    mountLayer(request);
+  }
+
+  private RemoteLayer mountLayer(RemoteLayerRequest request) throws IOException {
+    LayerCoordinates at = coordinates(request.labels());
+    Descriptor descriptor =
+        new LayerLocator(client)
+            .locate(at.image(), at.layer())
+            .orElseThrow(
+                () -> new IOException("layer " + at.layer() + " not in image " + at.image()));
+    BlobSource blob = client.blobSource(at.image(), descriptor);
+    try {
+      OpenedLayer opened = opener.open(blob, at.layer().toString(), at.tocDigest());
+      RemoteLayer layer =
+          RemoteLayer.mount(
+              at.layer().toString(), blob, opened, ctx, mounter, request.mountpoint());
+      RemoteLayer previous = mounted.put(request.mountpoint(), layer);
+      if (previous != null) {
+        closeQuietly(previous);
+      }
+      return layer;
+    } catch (IOException | RuntimeException e) {
+      blob.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<String> unhealthyReason(Path mountpoint) {
+    RemoteLayer layer = mounted.get(mountpoint);
+    if (layer == null) {
+      return Optional.of("no remote layer mounted at " + mountpoint);
+    }
+    if (layer.health().healthy()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "layer "
+            + layer.name()
+            + " unhealthy: "
+            + layer.health().lastFailure().map(f -> f.message()).orElse("unknown"));
+  }
+
+  @Override
+  public void release(Path mountpoint) throws IOException {
+    RemoteLayer layer = mounted.remove(mountpoint);
+    if (layer != null) {
+      layer.close();
+    }
+  }
+
+  /** The layer mounted at {@code mountpoint}, if any. */
+  public Optional<RemoteLayer> layerAt(Path mountpoint) {
+    return Optional.ofNullable(mounted.get(mountpoint));
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (Path p : new ArrayList<>(mounted.keySet())) {
+      try {
+        release(p);
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static void closeQuietly(RemoteLayer layer) {
+    try {
+      layer.close();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "unmount replaced layer " + layer.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String oneLine(Throwable e) {
+    List<String> parts = new ArrayList<>();
+    for (Throwable t = e; t != null && parts.size() < 2; t = t.getCause()) {
+      if (t.getMessage() != null
+          && (parts.isEmpty() || !parts.getLast().contains(t.getMessage()))) {
+        parts.add(t.getMessage());
+      }
+    }
+    return String.join(": ", parts).replace('\n', ' ');
+  }
+}
