@@ -1,7 +1,10 @@
 package dev.thaw.indexer;
 
 import dev.thaw.image.blob.BlobSource;
+import dev.thaw.image.chunk.SeekableLayer;
 import dev.thaw.image.oci.Digest;
+import dev.thaw.image.zstdchunked.ZstdChunkedFooter;
+import dev.thaw.image.zstdchunked.ZstdChunkedTocReader;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -17,6 +20,17 @@ final class SeekableLayers {
    */
   static OpenedLayer open(BlobSource blob, Optional<Digest> expectedTocDigest, String layer)
       throws IOException {
-    return EstargzLayerReader.open(blob, expectedTocDigest, layer);
+    long size = blob.size();
+    byte[] tail =
+        blob.read(
+            Math.max(0, size - ZstdChunkedFooter.SIZE),
+            (int) Math.min(size, ZstdChunkedFooter.SIZE));
+    if (!ZstdChunkedTocReader.matches(tail)) {
+      // eStargz through the indexer's own reader: verify then checks the writer against the spec.
+      return EstargzLayerReader.open(blob, expectedTocDigest, layer);
+    }
+    SeekableLayer opened = SeekableLayer.open(blob, expectedTocDigest);
+    return new OpenedLayer(
+        "zstd:chunked", opened.tocIndex(), opened.tocDigest(), opened::readChunk);
   }
 }

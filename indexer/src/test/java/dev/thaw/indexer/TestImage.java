@@ -30,6 +30,11 @@ record TestImage(
     List<byte[]> layerTars, List<byte[]> layerBlobs, byte[] config, Manifest manifest) {
   /** Builds an OCI image with gzip layers (zstd for the indices in {@code zstdLayers}). */
   static TestImage of(List<byte[]> tars, int... zstdLayers) {
+    return of(Platform.of("linux", "amd64", ""), tars, zstdLayers);
+  }
+
+  /** Builds an OCI image for {@code platform}; its config has history and an unknown field. */
+  static TestImage of(Platform platform, List<byte[]> tars, int... zstdLayers) {
     List<byte[]> blobs = new ArrayList<>();
     List<Descriptor> layers = new ArrayList<>();
     List<Digest> diffIds = new ArrayList<>();
@@ -45,8 +50,25 @@ record TestImage(
               blob.length));
       diffIds.add(Digest.sha256(tars.get(i)));
     }
-    ImageConfig config = ImageConfig.of(Platform.of("linux", "amd64", ""), diffIds);
-    byte[] configBytes = config.bytes();
+    StringBuilder ids = new StringBuilder();
+    for (Digest d : diffIds) {
+      ids.append(ids.isEmpty() ? "" : ",").append('"').append(d).append('"');
+    }
+    String json =
+        "{\"architecture\":\""
+            + platform.architecture()
+            + "\",\"os\":\""
+            + platform.os()
+            + "\",\"config\":{\"Cmd\":[\"/bin/sh\"]},\"history\":[{\"created_by\":\"thaw test\"}],"
+            + "\"x-thaw-unknown\":{\"kept\":true},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+            + ids
+            + "]}}";
+    byte[] configBytes;
+    try {
+      configBytes = ImageConfig.parse(json.getBytes(StandardCharsets.UTF_8)).bytes();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     Manifest manifest =
         Manifest.of(
             MediaTypes.OCI_MANIFEST,
