@@ -147,7 +147,7 @@ public final class LayerFetcher {
                 return null;
               });
     } catch (RejectedExecutionException e) {
-      led.forEach((d, f) -> ctx.flights().fail(d, f, e));
+      ctx.flights().failAll(led, e);
     }
   }
 
@@ -160,12 +160,14 @@ public final class LayerFetcher {
     } catch (IOException e) {
       health.failed(e);
       ctx.metrics().fetchFailed();
+      Map<Digest, CompletableFuture<byte[]>> mine = new LinkedHashMap<>();
       for (TocChunk c : run.chunks()) {
         CompletableFuture<byte[]> f = led.remove(c.chunkDigest());
         if (f != null) {
-          ctx.flights().fail(c.chunkDigest(), f, e);
+          mine.put(c.chunkDigest(), f);
         }
       }
+      ctx.flights().failAll(mine, e);
       return;
     }
     health.succeeded();

@@ -54,6 +54,15 @@ public final class SingleFlight<K, V> {
     flight.completeExceptionally(failure);
   }
 
+  /**
+   * Leader only: ends several flights with one failure, removing all of them before failing any, so
+   * that a caller woken by one failure never joins another flight about to fail the same way.
+   */
+  public void failAll(java.util.Map<K, CompletableFuture<V>> flights, Throwable failure) {
+    flights.forEach(inFlight::remove);
+    flights.values().forEach(f -> f.completeExceptionally(failure));
+  }
+
   /** Number of flights in progress. */
   public int size() {
     return inFlight.size();
