@@ -34,7 +34,10 @@ public final class GzipChunkDecompressor implements ChunkDecompressor {
     if (chunk.size() > Integer.MAX_VALUE - 16) {
       throw error(chunk, "chunk of " + chunk.size() + " bytes is too large");
     }
-    byte[] out = new byte[(int) chunk.size()];
+    int size = (int) chunk.size();
+    // Grow towards the size the TOC claims only as bytes arrive: a lying TOC cannot make us
+    // allocate more than the member really holds.
+    byte[] out = new byte[Math.min(size, 1 << 20)];
     Inflater inflater = pool.borrow();
     try {
       int pos = headerEnd(member, 0, chunk);
@@ -42,7 +45,10 @@ public final class GzipChunkDecompressor implements ChunkDecompressor {
       long skip = chunk.innerOffset();
       byte[] scratch = skip > 0 ? new byte[(int) Math.min(skip, 64 * 1024)] : null;
       int filled = 0;
-      while (filled < out.length) {
+      while (filled < size) {
+        if (filled == out.length) {
+          out = java.util.Arrays.copyOf(out, (int) Math.min(size, 2L * out.length));
+        }
         int n =
             skip > 0
                 ? inflater.inflate(scratch, 0, (int) Math.min(skip, scratch.length))
@@ -57,13 +63,13 @@ public final class GzipChunkDecompressor implements ChunkDecompressor {
             // The member ended: a next member may follow (after the 8-byte trailer).
             int next = member.length - inflater.getRemaining() + 8;
             if (next >= member.length) {
-              throw error(chunk, "gzip data ends " + (out.length - filled) + " bytes early");
+              throw error(chunk, "gzip data ends " + (size - filled) + " bytes early");
             }
             pos = headerEnd(member, next, chunk);
             inflater.reset();
             inflater.setInput(member, pos, member.length - pos);
           } else if (inflater.needsInput()) {
-            throw error(chunk, "gzip data truncated " + (out.length - filled) + " bytes early");
+            throw error(chunk, "gzip data truncated " + (size - filled) + " bytes early");
           } else if (inflater.needsDictionary()) {
             throw error(chunk, "gzip data needs a preset dictionary");
           }

@@ -19,6 +19,9 @@ public final class ZstdChunkDecompressor implements ChunkDecompressor {
   /** How much a frame may hold beyond the chunk (trailing tar headers) before we stream instead. */
   private static final long MAX_SLACK = 16L << 20;
 
+  /** Frames above this are streamed, so a lying frame header cannot force a huge allocation. */
+  private static final long MAX_ONE_SHOT = 64L << 20;
+
   private final BoundedPool<ZstdDecompressCtx> pool;
   private final String layer;
 
@@ -39,7 +42,7 @@ public final class ZstdChunkDecompressor implements ChunkDecompressor {
     }
     long content = member.length >= 4 ? Zstd.getFrameContentSize(member) : -2;
     try {
-      if (content >= need && content - need <= MAX_SLACK) {
+      if (content >= need && content - need <= MAX_SLACK && content <= MAX_ONE_SHOT) {
         byte[] all = new byte[(int) content];
         ZstdDecompressCtx ctx = pool.borrow();
         int n;

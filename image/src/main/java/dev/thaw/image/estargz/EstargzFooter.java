@@ -120,7 +120,7 @@ public final class EstargzFooter {
   }
 
   private static boolean gzipHeader(byte[] f) {
-    return (f[0] & 0xff) == 0x1f && (f[1] & 0xff) == 0x8b && f[2] == 8 && (f[3] & 4) != 0;
+    return (f[0] & 0xff) == 0x1f && (f[1] & 0xff) == 0x8b && f[2] == 8 && f[3] == 4;
   }
 
   private static int u16(byte[] b, int at) {
