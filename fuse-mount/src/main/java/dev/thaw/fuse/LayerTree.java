@@ -21,6 +21,13 @@ final class LayerTree {
   static final String WHITEOUT_PREFIX = ".wh.";
   static final String OPAQUE_MARKER = ".wh..wh..opq";
 
+  /**
+   * eStargz prefetch landmarks: root entries the writer adds to mark the end of the prefetched
+   * region. They are not part of the image's content; like stargz-snapshotter, the mount hides
+   * them.
+   */
+  static final List<String> LANDMARKS = List.of(".prefetch.landmark", ".no.prefetch.landmark");
+
   private final TocIndex index;
   private final Map<Long, TocNode> filesByInode;
 
@@ -47,7 +54,7 @@ final class LayerTree {
     }
     int slash = tocPath.lastIndexOf('/');
     String name = tocPath.substring(slash + 1);
-    if (name.startsWith(WHITEOUT_PREFIX)) {
+    if (name.startsWith(WHITEOUT_PREFIX) || (slash < 0 && LANDMARKS.contains(name))) {
       return Optional.empty();
     }
     Optional<TocNode> real = index.lookup(tocPath);
@@ -66,7 +73,8 @@ final class LayerTree {
     List<LayerNode> shown = new ArrayList<>(tocChildren.size());
     for (TocNode child : tocChildren) {
       String name = child.name();
-      if (name.equals(OPAQUE_MARKER)) {
+      if (name.equals(OPAQUE_MARKER)
+          || (dir.tocNode().path().isEmpty() && LANDMARKS.contains(name))) {
         continue;
       }
       if (name.startsWith(WHITEOUT_PREFIX)) {

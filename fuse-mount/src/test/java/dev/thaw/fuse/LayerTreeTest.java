@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.thaw.image.toc.TocEntry;
 import dev.thaw.image.toc.TocEntryType;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,6 +25,7 @@ class LayerTreeTest {
             .dir("a/opq/", 0755)
             .add(TocEntry.builder("a/opq/.wh..wh..opq", TocEntryType.REG).build())
             .file("a/opq/kept", 0644, new byte[] {2})
+            .file(".no.prefetch.landmark", 0644, new byte[] {'v'})
             .build());
   }
 
@@ -60,5 +62,9 @@ class LayerTreeTest {
     assertTrue(tree.lookup("/a/opq").orElseThrow().opaque());
     assertFalse(tree.lookup("/a").orElseThrow().opaque());
     assertTrue(tree.lookup("/a/missing").isEmpty());
+    assertTrue(tree.lookup("/.no.prefetch.landmark").isEmpty(), "eStargz landmark hidden");
+    assertEquals(
+        List.of("a"),
+        tree.children(tree.lookup("/").orElseThrow()).stream().map(LayerNode::name).toList());
   }
 }
