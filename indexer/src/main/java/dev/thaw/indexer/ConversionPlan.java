@@ -24,15 +24,20 @@ import java.util.function.Predicate;
  * @param index the root index, empty for a single manifest
  * @param images the selected manifests, in index order
  * @param layers the distinct layers of all selected manifests, by source digest
+ * @param diffIds the config's diffID of each layer, by source digest
  */
 record ConversionPlan(
-    Optional<ImageIndex> index, List<PlannedImage> images, Map<String, Descriptor> layers) {
+    Optional<ImageIndex> index,
+    List<PlannedImage> images,
+    Map<String, Descriptor> layers,
+    Map<String, dev.thaw.image.oci.Digest> diffIds) {
   /** Annotation buildkit puts on attestation manifests inside an index. */
   static final String REFERENCE_TYPE = "vnd.docker.reference.type";
 
   ConversionPlan {
     images = List.copyOf(images);
     layers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(layers));
+    diffIds = Map.copyOf(diffIds);
   }
 
   /**
@@ -100,12 +105,15 @@ record ConversionPlan(
       images.add(image(input, Optional.empty(), root));
     }
     Map<String, Descriptor> layers = new LinkedHashMap<>();
+    Map<String, dev.thaw.image.oci.Digest> diffIds = new LinkedHashMap<>();
     for (PlannedImage image : images) {
-      for (Descriptor l : image.manifest().layers()) {
-        layers.putIfAbsent(l.digest().toString(), l);
+      List<Descriptor> ls = image.manifest().layers();
+      for (int i = 0; i < ls.size(); i++) {
+        layers.putIfAbsent(ls.get(i).digest().toString(), ls.get(i));
+        diffIds.putIfAbsent(ls.get(i).digest().toString(), image.config().diffIds().get(i));
       }
     }
-    return new ConversionPlan(index, images, layers);
+    return new ConversionPlan(index, images, layers, diffIds);
   }
 
   private static PlannedImage image(

@@ -53,7 +53,7 @@ final class ImageConverter {
   private final ConvertOptions options;
   private final Progress progress;
   private final Path tempParent;
-  private final SourceTarReader reader = new SourceTarReader(false);
+  private final SourceTarReader reader = new SourceTarReader(true);
 
   ImageConverter(LayerWriter writer, ConvertOptions options, Progress progress, Path tempParent) {
     this.writer = writer;
@@ -164,7 +164,10 @@ final class ImageConverter {
       Map<Future<?>, Descriptor> tasks = new HashMap<>();
       for (Descriptor l : bySize) {
         tasks.put(
-            done.submit(() -> Map.entry(l.digest().toString(), convertLayer(input, l, staging))),
+            done.submit(() ->
+                Map.entry(
+                    l.digest().toString(),
+                    convertLayer(input, l, plan.diffIds().get(l.digest().toString()), staging))),
             l);
       }
       Map<String, WrittenLayer> result = new LinkedHashMap<>();
@@ -198,8 +201,8 @@ final class ImageConverter {
     }
   }
 
-  private WrittenLayer convertLayer(ImageSource input, Descriptor layer, StagingArea staging)
-      throws IOException {
+  private WrittenLayer convertLayer(
+      ImageSource input, Descriptor layer, Digest diffId, StagingArea staging) throws IOException {
     String task = "layer " + layer.digest().shortForm();
     progress.taskStarted(task, layer.size());
     long start = System.nanoTime();
@@ -208,6 +211,13 @@ final class ImageConverter {
       SourceTar tar;
       try (InputStream raw = input.openBlob(layer)) {
         tar = reader.read(layer, raw, tarFile, progress::advance);
+      }
+      // A blob can match its digest and still hold the wrong tar (pushed corrupt): the diffID
+      // in the config is the only check of the uncompressed content.
+      Digest actual = tar.diffId().orElseThrow();
+      if (!actual.equals(diffId)) {
+        throw new IOException(
+            "uncompressed content has digest " + actual + ", the config's diffID is " + diffId);
       }
       List<String> prefetch = options.prefetch().expand(tar.names());
       Path out = staging.newScratchFile("layer");

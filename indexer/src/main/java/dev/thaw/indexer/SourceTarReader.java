@@ -28,8 +28,8 @@ final class SourceTarReader {
   private final boolean hashTar;
 
   /**
-   * @param hashTar whether to compute the uncompressed tar's digest (the diffID); {@code verify}
-   *     needs it, {@code convert} does not (the writer computes the new one)
+   * @param hashTar whether to compute the uncompressed tar's digest (to check it against the
+   *     config's diffID; costs a few seconds per GiB)
    */
   SourceTarReader(boolean hashTar) {
     this.hashTar = hashTar;

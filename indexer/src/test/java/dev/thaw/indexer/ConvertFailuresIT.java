@@ -121,6 +121,29 @@ class ConvertFailuresIT {
   }
 
   @Test
+  void convert_corruptZstd_failsNamingLayer() throws Exception {
+    byte[] zst = Tars.zstd(TestLayers.tar(file("big", TestLayers.randomBytes(100_000, 5))));
+    for (int i = zst.length / 2; i < zst.length / 2 + 64; i++) {
+      zst[i] ^= 0x5a;
+    }
+    TestImage image = TestImage.of(List.of(GOOD, GOOD), 1).withLayerBlob(1, zst);
+    RegistryReference src = ref("corruptzstd");
+    image.push(client, src);
+    RegistryReference dst = ref("out");
+    Cli cli = Cli.run("convert", src.toString(), dst.toString());
+    assertOneLineFailure(cli, src.toString(), "layer " + Digest.sha256(zst));
+    assertNothingPushed(dst);
+  }
+
+  @Test
+  void convert_failureWithDebug_printsStackTrace() {
+    RegistryReference src = ref("missing");
+    Cli cli = Cli.run("convert", "--debug", src.toString(), ref("out").toString());
+    assertEquals(1, cli.exitCode(), cli.toString());
+    assertTrue(cli.err().contains("\tat "), cli.toString());
+  }
+
+  @Test
   void convert_truncatedBlobInLayout_failsNamingLayer() throws Exception {
     TestImage image = TestImage.of(List.of(GOOD));
     Path layout = tmp.resolve("layout");

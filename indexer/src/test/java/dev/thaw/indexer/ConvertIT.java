@@ -106,6 +106,15 @@ class ConvertIT {
     try (ImageSource out = new RegistryImageSource(client, RegistryReference.parse(dst))) {
       assertSameContent(image, out, MediaTypes.OCI_LAYER_GZIP);
     }
+
+    // An already seekable source is rewritten too (its TOC must follow our options).
+    String again = registry.host() + "/app/again:v1";
+    Cli reconvert = Cli.run("convert", "--chunk-size", "512KiB", dst, again);
+    assertEquals(0, reconvert.exitCode(), reconvert.toString());
+    assertEquals(0, Cli.run("verify", again).exitCode());
+    try (ImageSource out = new RegistryImageSource(client, RegistryReference.parse(again))) {
+      assertSameContent(image, out, MediaTypes.OCI_LAYER_GZIP);
+    }
   }
 
   @Test
