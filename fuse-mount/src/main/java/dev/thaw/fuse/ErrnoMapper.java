@@ -76,9 +76,12 @@ final class ErrnoMapper {
   }
 
   private void log(Level level, String operation, String path, Throwable t, Supplier<String> what) {
-    LOG.log(
-        level,
-        () -> "fuse " + operation + " " + mountName + ":/" + path + ": " + what.get() + ": " + t,
-        t);
+    Supplier<String> message =
+        () -> "fuse " + operation + " " + mountName + ":" + path + ": " + what.get() + ": " + t;
+    if (level == Level.ERROR) {
+      LOG.log(level, message, t); // a bug: the stack trace is what finds it
+    } else {
+      LOG.log(level, message); // an I/O failure: the message names the chunk and the cause
+    }
   }
 }
