@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code thaw-snapshotter serve}: runs the daemon until SIGTERM. Order at start: config, store,
  * clear stale mounts and restore remote snapshots, then serve. At SIGTERM: stop serving, drain
- * running calls, unmount remote layers, close the store. Confined to the main thread.
+ * running calls, unmount remote layers, close the store; the JVM then exits with 143 (128 +
+ * SIGTERM), which the systemd unit counts as success. Confined to the main thread.
  */
 @Command(name = "serve", description = "Serve containerd's snapshots API on a Unix socket.")
 final class ServeCommand implements Callable<Integer> {
@@ -66,15 +67,16 @@ final class ServeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  LOG.info("stopping: draining calls");
+                  // JUL's own shutdown hook may already have closed its handlers: print directly.
+                  shutdownLine("stopping: draining calls");
                   try {
                     server.stop(DRAIN_MILLIS);
                     snapshotter.close();
-                    LOG.info("stopped");
+                    shutdownLine("stopped");
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   } catch (IOException e) {
-                    LOG.warning("close snapshotter: " + e.getMessage());
+                    shutdownLine("close snapshotter: " + e.getMessage());
                   } finally {
                     stopped.countDown();
                   }
@@ -84,6 +86,12 @@ final class ServeCommand implements Callable<Integer> {
     server.awaitTermination();
     stopped.await();
     return 0;
+  }
+
+  private static void shutdownLine(String message) {
+    System.err.println(
+        java.time.Instant.now() + " INFO " + ServeCommand.class.getName() + ": " + message);
+    System.err.flush();
   }
 
   private static RemoteLayerPreparer remotePreparer(ThawConfig cfg) throws IOException {

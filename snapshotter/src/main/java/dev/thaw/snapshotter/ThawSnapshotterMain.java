@@ -23,6 +23,10 @@ import picocli.CommandLine.Option;
     subcommands = {ServeCommand.class})
 public final class ThawSnapshotterMain {
 
+  // held strongly: JUL forgets the level of a logger nobody references
+  private static final Logger NETTY_BOOTSTRAP =
+      Logger.getLogger("io.netty.bootstrap.ServerBootstrap");
+
   @Option(
       names = "--debug",
       description = "Print stack traces of failures.",
@@ -71,5 +75,8 @@ public final class ThawSnapshotterMain {
     handler.setLevel(jul);
     rootLogger.addHandler(handler);
     rootLogger.setLevel(jul);
+    // gRPC asks every child channel for SO_KEEPALIVE, which Unix sockets lack: one warning per
+    // connection from containerd, not worth reading.
+    NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
   }
 }
