@@ -1,9 +1,11 @@
 package dev.thaw.fuse;
 
 import dev.thaw.image.blob.FileBlobSource;
+import dev.thaw.image.chunk.LayerFormat;
 import dev.thaw.image.chunk.SeekableLayer;
 import dev.thaw.image.estargz.EstargzWriter;
 import dev.thaw.image.tar.WriterOptions;
+import dev.thaw.image.zstdchunked.ZstdChunkedWriter;
 import dev.thaw.testimages.TestEntry;
 import dev.thaw.testimages.TestLayers;
 import java.io.IOException;
@@ -13,7 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Writes test layers as eStargz files and opens them. */
+/** Writes test layers as eStargz (or zstd:chunked) files and opens them. */
 final class EstargzFixtures {
   /** Small chunks, so that test files span several. */
   static final long CHUNK_SIZE = 4096;
@@ -34,7 +36,29 @@ final class EstargzFixtures {
 
   /** Builds the tar of {@code entries}, writes it as eStargz to {@code blob}, opens it. */
   static SeekableLayer layer(List<TestEntry> entries, Path blob) throws IOException {
-    writeEstargz(TestLayers.tar(entries), blob);
-    return SeekableLayer.open(new FileBlobSource(blob), Optional.empty());
+    return layer(entries, blob, LayerFormat.ESTARGZ);
+  }
+
+  /** Builds the tar of {@code entries}, writes it in {@code format} to {@code blob}, opens it. */
+  static SeekableLayer layer(List<TestEntry> entries, Path blob, LayerFormat format)
+      throws IOException {
+    byte[] tar = TestLayers.tar(entries);
+    if (format == LayerFormat.ESTARGZ) {
+      writeEstargz(tar, blob);
+    } else {
+      Path tarFile = Files.write(blob.resolveSibling(blob.getFileName() + ".tar"), tar);
+      WriterOptions options =
+          WriterOptions.defaults(ZstdChunkedWriter.DEFAULT_COMPRESSION_LEVEL)
+              .withChunkSize(CHUNK_SIZE)
+              .withParallelism(2);
+      try (OutputStream out = Files.newOutputStream(blob)) {
+        new ZstdChunkedWriter(options).write(tarFile, out, blob.getFileName().toString());
+      }
+    }
+    SeekableLayer layer = SeekableLayer.open(new FileBlobSource(blob), Optional.empty());
+    if (layer.format() != format) {
+      throw new IllegalStateException("wrote " + format + ", read back " + layer.format());
+    }
+    return layer;
   }
 }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.thaw.image.chunk.LayerFormat;
 import dev.thaw.image.chunk.SeekableLayer;
 import dev.thaw.testimages.TestEntry;
 import dev.thaw.testimages.TestLayers;
@@ -31,13 +32,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Layers built in code, written as eStargz by our writer, mounted over FUSE with a {@link
- * ChunkSource} reading the eStargz file (decompress + verify per chunk), compared with GNU tar's
- * extraction of the same tar: content ({@code diff -r}), {@code stat} and xattrs. And overlayfs
- * over two lazily mounted layers. Needs root, FUSE, overlayfs, tar, diff and getfattr (Debian
- * {@code attr}).
+ * Layers built in code, written as eStargz or zstd:chunked by our writers, mounted over FUSE with a
+ * {@link ChunkSource} reading the eStargz file (decompress + verify per chunk), compared with GNU
+ * tar's extraction of the same tar: content ({@code diff -r}), {@code stat} and xattrs. And
+ * overlayfs over two lazily mounted layers. Needs root, FUSE, overlayfs, tar, diff and getfattr
+ * (Debian {@code attr}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EstargzLayerMountIT {
@@ -82,14 +85,20 @@ class EstargzLayerMountIT {
   }
 
   private LayerMount mountLayer(List<TestEntry> entries, String name) throws IOException {
-    SeekableLayer layer = EstargzFixtures.layer(entries, tmp.resolve(name + ".estargz"));
+    return mountLayer(entries, name, LayerFormat.ESTARGZ);
+  }
+
+  private LayerMount mountLayer(List<TestEntry> entries, String name, LayerFormat format)
+      throws IOException {
+    SeekableLayer layer = EstargzFixtures.layer(entries, tmp.resolve(name + ".blob"), format);
     Path mnt = Files.createDirectories(tmp.resolve("mnt-" + name));
     return LayerMount.mount(
         layer.tocIndex(), new LayerFileChunkSource(layer), mnt, MountOptions.named(name));
   }
 
-  @Test
-  void mount_everyEntryKind_identicalToTarExtraction() throws Exception {
+  @ParameterizedTest
+  @EnumSource(LayerFormat.class)
+  void mount_everyEntryKind_identicalToTarExtraction(LayerFormat format) throws Exception {
     Path extracted = Files.createDirectory(tmp.resolve("extracted"));
     Path tar = Files.write(tmp.resolve("layer.tar"), TestLayers.tar(everyKind()));
     run(
@@ -100,7 +109,7 @@ class EstargzLayerMountIT {
         "--xattrs-include=*",
         "-xpf",
         tar.toString());
-    try (LayerMount m = mountLayer(everyKind(), "every")) {
+    try (LayerMount m = mountLayer(everyKind(), "every", format)) {
       Path mnt = m.mountpoint();
       // diff calls any two special files different (exit 1, "File A is a fifo while file B is a
       // fifo"); stats() compares those. Everything else must be identical.
