@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -201,21 +200,25 @@ public final class DiskChunkCache implements ChunkCache {
       return;
     }
     Path target = pathOf(digest);
-    Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(tmpDir, digest.hex().substring(0, 16), ".part");
+    // Room first, so chunks being written count against the bound and the disk never exceeds it.
+    deleteAll(index.reserve(bytes.length));
     try {
-      Files.write(tmp, bytes);
+      Files.createDirectories(target.getParent());
+      Path tmp = Files.createTempFile(tmpDir, digest.hex().substring(0, 16), ".part");
       try {
+        Files.write(tmp, bytes);
+        // On Linux rename replaces an identical file a racing writer published: content-addressed,
+        // so its bytes are ours and losing the race is success.
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException e) {
-        // An identical writer won the race: content-addressed, so its bytes are ours.
+      } catch (IOException e) {
         Files.deleteIfExists(tmp);
+        throw e;
       }
     } catch (IOException e) {
-      Files.deleteIfExists(tmp);
+      index.release(bytes.length);
       throw new IOException("store chunk " + digest + " in " + target + ": " + e.getMessage(), e);
     }
-    deleteAll(index.add(digest, bytes.length));
+    deleteAll(index.add(digest, bytes.length, bytes.length));
   }
 
   private void deleteAll(List<Digest> evicted) throws IOException {

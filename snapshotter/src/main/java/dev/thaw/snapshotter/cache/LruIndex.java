@@ -17,6 +17,7 @@ final class LruIndex {
   private final long capacityBytes;
   private final LinkedHashMap<Digest, Long> sizes = new LinkedHashMap<>(256, 0.75f, true);
   private long totalBytes;
+  private long reservedBytes;
 
   LruIndex(long capacityBytes) {
     if (capacityBytes < 0) {
@@ -55,19 +56,44 @@ final class LruIndex {
   }
 
   /**
+   * Reserves room for a chunk about to be written, so that files being written count against the
+   * bound too; returns the chunks evicted to make room. Follow with {@link #add} (passing {@code
+   * reserved = size}) or {@link #release}.
+   */
+  synchronized List<Digest> reserve(long size) {
+    reservedBytes += size;
+    return evict(null);
+  }
+
+  /** Gives back a reservation whose write failed. */
+  synchronized void release(long size) {
+    reservedBytes -= size;
+  }
+
+  /**
    * Records a stored chunk as most recently used and returns the chunks evicted to make room, in
    * eviction order (never {@code digest} itself). Recording a held chunk again only touches it.
    */
   synchronized List<Digest> add(Digest digest, long size) {
+    return add(digest, size, 0);
+  }
+
+  /** As {@link #add(Digest, long)}, converting a reservation of {@code reserved} bytes. */
+  synchronized List<Digest> add(Digest digest, long size, long reserved) {
+    reservedBytes -= reserved;
     if (sizes.get(digest) == null) {
       sizes.put(digest, size);
       totalBytes += size;
     }
+    return evict(digest);
+  }
+
+  private List<Digest> evict(Digest keep) {
     List<Digest> evicted = new ArrayList<>();
     Iterator<Map.Entry<Digest, Long>> it = sizes.entrySet().iterator();
-    while (totalBytes > capacityBytes && it.hasNext()) {
+    while (totalBytes + reservedBytes > capacityBytes && it.hasNext()) {
       Map.Entry<Digest, Long> eldest = it.next();
-      if (eldest.getKey().equals(digest)) {
+      if (eldest.getKey().equals(keep)) {
         continue;
       }
       totalBytes -= eldest.getValue();

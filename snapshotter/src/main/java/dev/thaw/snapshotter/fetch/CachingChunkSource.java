@@ -1,5 +1,6 @@
 package dev.thaw.snapshotter.fetch;
 
+import dev.thaw.fuse.ChunkSource;
 import dev.thaw.image.toc.TocChunk;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,14 +13,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * The {@code ChunkSource} of one lazily mounted layer: a chunk cache hit, or a wait on the chunk's
+ * The {@link ChunkSource} of one lazily mounted layer: a chunk cache hit, or a wait on the chunk's
  * single fetch. A miss leads a fetch that coalesces the following missing chunks into one Range
  * request; a reader that moves from one chunk to the next in blob order is treated as sequential
  * and gets read-ahead: further runs fetched in parallel, so a large file streams at link speed.
  *
  * <p>Thread-safe; reads block until their chunk is verified and available.
  */
-public final class CachingChunkSource /* implements dev.thaw.fuse.ChunkSource once it lands */ {
+public final class CachingChunkSource implements ChunkSource {
   /** How many recently entered chunk positions are remembered to detect sequential readers. */
   private static final int RECENT = 32;
 
@@ -42,12 +43,9 @@ public final class CachingChunkSource /* implements dev.thaw.fuse.ChunkSource on
     }
   }
 
-  /** See {@code dev.thaw.fuse.ChunkSource#read}. */
+  @Override
   public void read(TocChunk chunk, long offsetInChunk, ByteBuffer dst) throws IOException {
-    if (offsetInChunk < 0 || offsetInChunk + dst.remaining() > chunk.size()) {
-      throw new IllegalArgumentException(
-          "read " + dst.remaining() + " bytes at offset " + offsetInChunk + " of " + chunk);
-    }
+    ChunkSource.checkRange(chunk, offsetInChunk, dst);
     if (firstRead.compareAndSet(false, true)) {
       ctx.metrics().firstRead(System.nanoTime() - mountedAtNanos);
     }

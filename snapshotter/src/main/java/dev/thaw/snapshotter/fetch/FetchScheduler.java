@@ -141,7 +141,7 @@ public final class FetchScheduler implements AutoCloseable {
     }
   }
 
-  /** Stops the workers (running tasks finish on their own) and cancels queued tasks. */
+  /** Cancels queued tasks, interrupts the workers and waits up to 10 s for running tasks to end. */
   @Override
   public void close() {
     closed = true;
@@ -154,6 +154,19 @@ public final class FetchScheduler implements AutoCloseable {
     for (FetchTask<?> task : leftBackground) {
       if (task.claim()) {
         task.future().completeExceptionally(new CancellationException("fetch scheduler closed"));
+      }
+    }
+    // Wait (bounded) for running tasks, so nothing writes to the cache after close returns.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    for (Thread t : threads) {
+      long remaining = deadline - System.nanoTime();
+      try {
+        if (remaining <= 0 || !t.join(java.time.Duration.ofNanos(remaining))) {
+          LOG.warning("fetch scheduler: " + t.getName() + " still running after close");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
     }
     LOG.fine(() -> "fetch scheduler closed, cancelled " + leftBackground.size() + " tasks");

@@ -1,0 +1,67 @@
+package dev.thaw.snapshotter.remote;
+
+import dev.thaw.snapshotter.cache.ChunkCache;
+import dev.thaw.snapshotter.fetch.FetchScheduler;
+import dev.thaw.snapshotter.metrics.MetricsServer;
+import dev.thaw.snapshotter.snapshots.RemoteLayerPreparer;
+import dev.thaw.snapshotter.snapshots.RemoteLayerRequest;
+import dev.thaw.snapshotter.snapshots.RemotePrepareOutcome;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A preparer that also owns the scheduler and cache it fetches through, closing them after it.
+ * Thread-safe (delegates).
+ */
+final class OwningPreparer implements RemoteLayerPreparer {
+  private final RemoteLayerPreparer delegate;
+  private final FetchScheduler scheduler;
+  private final ChunkCache cache;
+  private final MetricsServer metricsServer;
+
+  /** {@code metricsServer} may be null (metrics not served). */
+  OwningPreparer(
+      RemoteLayerPreparer delegate,
+      FetchScheduler scheduler,
+      ChunkCache cache,
+      MetricsServer metricsServer) {
+    this.delegate = delegate;
+    this.scheduler = scheduler;
+    this.cache = cache;
+    this.metricsServer = metricsServer;
+  }
+
+  @Override
+  public RemotePrepareOutcome prepare(RemoteLayerRequest request) throws InterruptedException {
+    return delegate.prepare(request);
+  }
+
+  @Override
+  public void restore(RemoteLayerRequest request) throws IOException {
+    delegate.restore(request);
+  }
+
+  @Override
+  public Optional<String> unhealthyReason(Path mountpoint) {
+    return delegate.unhealthyReason(mountpoint);
+  }
+
+  @Override
+  public void release(Path mountpoint) throws IOException {
+    delegate.release(mountpoint);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      delegate.close();
+    } finally {
+      scheduler.close();
+      cache.close();
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
+    }
+  }
+}
