@@ -17,10 +17,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Random access to one blob in a registry through HTTP {@code Range} GETs.
+ *
+ * <p>With mirrors configured, each read tries the endpoint that last worked first, then the others
+ * in order (mirrors, then the registry); a mirror that fails or lacks the blob is skipped.
  *
  * <p>A redirect (registries send blob GETs to object storage) is followed without our credentials
  * and its target reused for later ranges; when the target answers 401 or 403 (an expired signed
@@ -42,27 +46,28 @@ public final class RegistryBlobSource implements BlobSource {
   private static final long WHOLE_BLOB_LIMIT = 16L << 20;
 
   private final RegistryTransport transport;
-  private final String registry;
+  private final List<Endpoint> endpoints;
+  private final String path;
   private final String scope;
-  private final URI blobUri;
   private final Digest digest;
   private final long size;
   private final String description;
   private final AtomicReference<URI> redirected = new AtomicReference<>();
   private final AtomicBoolean multiRangeRefused = new AtomicBoolean();
+  private final AtomicInteger preferred = new AtomicInteger();
 
   RegistryBlobSource(
       RegistryTransport transport,
-      String registry,
+      List<Endpoint> endpoints,
+      String path,
       String scope,
-      URI blobUri,
       Digest digest,
       long size,
       String description) {
     this.transport = transport;
-    this.registry = registry;
+    this.endpoints = List.copyOf(endpoints);
+    this.path = path;
     this.scope = scope;
-    this.blobUri = blobUri;
     this.digest = digest;
     this.size = size;
     this.description = description;
@@ -294,8 +299,50 @@ public final class RegistryBlobSource implements BlobSource {
       RegistryTransport.discard(r);
       redirected.compareAndSet(direct, null);
     }
+    List<IOException> mirrorFailures = new ArrayList<>();
+    int first = preferred.get();
+    for (int k = 0; k < endpoints.size(); k++) {
+      int i = (first + k) % endpoints.size();
+      Endpoint endpoint = endpoints.get(i);
+      boolean last = k == endpoints.size() - 1;
+      try {
+        HttpResponse<T> r = getFrom(endpoint, headers, what, handler);
+        int status = r.statusCode();
+        if (status == 200 || status == 206 || status == 416 || last) {
+          if (status == 200 || status == 206) {
+            preferred.set(i);
+          }
+          return r;
+        }
+        // A mirror without the blob (or refusing us): try the next endpoint.
+        mirrorFailures.add(Failures.of(r, what + " from " + endpoint, false));
+      } catch (IOException e) {
+        if (last) {
+          mirrorFailures.forEach(e::addSuppressed);
+          throw e;
+        }
+        mirrorFailures.add(e);
+      }
+    }
+    throw new IllegalStateException("unreachable: the last endpoint returns or throws");
+  }
+
+  private <T> HttpResponse<T> getFrom(
+      Endpoint endpoint,
+      Map<String, String> headers,
+      String what,
+      HttpResponse.BodyHandler<T> handler)
+      throws IOException {
+    URI blobUri = endpoint.uri(path);
     RegistryTransport.Call call =
-        new RegistryTransport.Call("GET", blobUri, headers, null, registry, scope, what);
+        new RegistryTransport.Call(
+            "GET",
+            blobUri,
+            headers,
+            null,
+            endpoint.authKey(),
+            scope,
+            endpoint.isMirror() ? what + " via " + endpoint : what);
     HttpResponse<T> r = transport.send(call, handler);
     URI current = blobUri;
     for (int hops = 0; isRedirect(r.statusCode()); hops++) {
@@ -309,7 +356,7 @@ public final class RegistryBlobSource implements BlobSource {
       boolean sameOrigin =
           Objects.equals(current.getScheme(), blobUri.getScheme())
               && Objects.equals(current.getAuthority(), blobUri.getAuthority());
-      r = transport.send(call.withUri(current, sameOrigin ? registry : null), handler);
+      r = transport.send(call.withUri(current, sameOrigin ? endpoint.authKey() : null), handler);
     }
     int status = r.statusCode();
     if (!current.equals(blobUri) && (status == 200 || status == 206)) {

@@ -9,12 +9,16 @@ import dev.thaw.image.oci.OciFormatException;
 import dev.thaw.image.oci.RegistryReference;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +30,7 @@ import java.util.Set;
  * <p>Plain HTTP is used only for loopback registries and those marked insecure. Authentication
  * follows the registry's challenge: Basic with credentials from the {@link CredentialStore}, or
  * Bearer tokens from the challenge's realm. 5xx, 429 and I/O errors are retried per the {@link
- * RetryPolicy}.
+ * RetryPolicy}. Pulls try the registry's configured mirrors first ({@link Builder#mirror}).
  *
  * <p>Thread-safe; share one per process. Blocking: call from virtual threads for concurrency.
  */
@@ -35,6 +39,7 @@ public final class RegistryClient {
 
   private final RegistryTransport transport;
   private final BlobUploader uploader;
+  private final Map<String, List<URI>> mirrors;
 
   private RegistryClient(Builder b) {
     HttpClient http =
@@ -48,6 +53,9 @@ public final class RegistryClient {
         new RegistryTransport(
             http, b.credentials, b.retryPolicy, b.insecureRegistries, b.requestTimeout);
     this.uploader = new BlobUploader(transport, b.chunkedUploadThreshold, b.uploadChunkSize);
+    Map<String, List<URI>> copy = new HashMap<>();
+    b.mirrors.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    this.mirrors = Map.copyOf(copy);
   }
 
   /** A builder with anonymous access, default retries, no insecure registries. */
@@ -64,8 +72,19 @@ public final class RegistryClient {
     private long chunkedUploadThreshold = 64L << 20;
     private int uploadChunkSize = 16 << 20;
     private HttpClient httpClient;
+    private final Map<String, List<URI>> mirrors = new HashMap<>();
 
     private Builder() {}
+
+    /**
+     * Pulls from {@code registry} ({@code host[:port]}, e.g. {@code docker.io}) try {@code
+     * endpoint} first (e.g. {@code http://127.0.0.1:5001}, a pull-through cache), in the order
+     * mirrors were added, then the registry itself. Pushes always go to the registry.
+     */
+    public Builder mirror(String registry, URI endpoint) {
+      mirrors.computeIfAbsent(registry, k -> new ArrayList<>()).add(endpoint);
+      return this;
+    }
 
     /** Where credentials come from. */
     public Builder credentials(CredentialStore store) {
@@ -118,8 +137,13 @@ public final class RegistryClient {
    * @throws RegistryProtocolException if the bytes are not a manifest or do not match the digest
    */
   public ManifestContent fetchManifest(RegistryReference ref) throws IOException {
-    String what = "fetch manifest " + ref;
-    HttpResponse<InputStream> r = transport.send(manifestCall("GET", ref, what));
+    return fromEachEndpoint(ref, endpoint -> fetchManifestFrom(endpoint, ref));
+  }
+
+  private ManifestContent fetchManifestFrom(Endpoint endpoint, RegistryReference ref)
+      throws IOException {
+    String what = "fetch manifest " + ref + (endpoint.isMirror() ? " via " + endpoint : "");
+    HttpResponse<InputStream> r = transport.send(manifestCall("GET", endpoint, ref, what));
     byte[] bytes;
     try (InputStream in = r.body()) {
       if (r.statusCode() != 200) {
@@ -154,8 +178,12 @@ public final class RegistryClient {
    * registry reports the digest, else by fetching it.
    */
   public Descriptor resolve(RegistryReference ref) throws IOException {
-    String what = "resolve " + ref;
-    HttpResponse<InputStream> r = transport.send(manifestCall("HEAD", ref, what));
+    return fromEachEndpoint(ref, endpoint -> resolveFrom(endpoint, ref));
+  }
+
+  private Descriptor resolveFrom(Endpoint endpoint, RegistryReference ref) throws IOException {
+    String what = "resolve " + ref + (endpoint.isMirror() ? " via " + endpoint : "");
+    HttpResponse<InputStream> r = transport.send(manifestCall("HEAD", endpoint, ref, what));
     RegistryTransport.discard(r);
     if (r.statusCode() == 200) {
       Optional<Digest> digest =
@@ -170,7 +198,41 @@ public final class RegistryClient {
     } else if (r.statusCode() != 405) {
       throw Failures.of(r, what, true);
     }
-    return fetchManifest(ref).descriptor();
+    return fetchManifestFrom(endpoint, ref).descriptor();
+  }
+
+  private interface EndpointCall<T> {
+    T apply(Endpoint endpoint) throws IOException;
+  }
+
+  /** Tries the mirrors of {@code ref}'s registry in order, then the registry itself. */
+  private <T> T fromEachEndpoint(RegistryReference ref, EndpointCall<T> call) throws IOException {
+    List<Endpoint> endpoints = pullEndpoints(ref);
+    List<IOException> mirrorFailures = new ArrayList<>();
+    for (Endpoint endpoint : endpoints.subList(0, endpoints.size() - 1)) {
+      try {
+        return call.apply(endpoint);
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        mirrorFailures.add(e);
+      }
+    }
+    try {
+      return call.apply(endpoints.get(endpoints.size() - 1));
+    } catch (IOException e) {
+      mirrorFailures.forEach(e::addSuppressed);
+      throw e;
+    }
+  }
+
+  private List<Endpoint> pullEndpoints(RegistryReference ref) {
+    List<Endpoint> list = new ArrayList<>();
+    for (URI mirror : mirrors.getOrDefault(ref.registry(), List.of())) {
+      list.add(Endpoint.mirror(mirror, ref.registry()));
+    }
+    list.add(Endpoint.upstream(base(ref), ref.registry()));
+    return list;
   }
 
   /**
@@ -180,9 +242,9 @@ public final class RegistryClient {
   public RegistryBlobSource blobSource(RegistryReference repository, Descriptor blob) {
     return new RegistryBlobSource(
         transport,
-        repository.registry(),
+        pullEndpoints(repository),
+        "/v2/" + repository.repository() + "/blobs/" + blob.digest(),
         pullScope(repository),
-        blobUri(repository, blob.digest()),
         blob.digest(),
         blob.size(),
         repository.registry() + "/" + repository.repository() + "@" + blob.digest());
@@ -291,25 +353,21 @@ public final class RegistryClient {
     return manifest.digest();
   }
 
-  private RegistryTransport.Call manifestCall(String method, RegistryReference ref, String what) {
-    URI uri =
-        base(ref).resolve("/v2/" + ref.repository() + "/manifests/" + ref.manifestReference());
+  private RegistryTransport.Call manifestCall(
+      String method, Endpoint endpoint, RegistryReference ref, String what) {
+    URI uri = endpoint.uri("/v2/" + ref.repository() + "/manifests/" + ref.manifestReference());
     return new RegistryTransport.Call(
         method,
         uri,
         Map.of("Accept", MediaTypes.MANIFEST_ACCEPT),
         null,
-        ref.registry(),
+        endpoint.authKey(),
         pullScope(ref),
         what);
   }
 
   URI base(RegistryReference ref) {
     return transport.baseUri(ref.registry());
-  }
-
-  private URI blobUri(RegistryReference repository, Digest digest) {
-    return base(repository).resolve("/v2/" + repository.repository() + "/blobs/" + digest);
   }
 
   static String pullScope(RegistryReference ref) {
