@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -85,7 +86,8 @@ public final class ZstdChunkedWriter {
     TarInput input = TarInput.open(tar, layer);
     EntryOrder order = EntryOrder.plan(input.entries(), options.prefetch(), layer);
     ExecutorService pool = newPool(options.parallelism());
-    try (ZstdMemberCompressor compressor = new ZstdMemberCompressor(options.compressionLevel())) {
+    ZstdMemberCompressor compressor = new ZstdMemberCompressor(options.compressionLevel());
+    try {
       ChunkedTarWriter w =
           new ChunkedTarWriter(
               out, compressor, options.chunkSize(), pool, options.parallelism() * 2, layer);
@@ -115,7 +117,15 @@ public final class ZstdChunkedWriter {
               frameOffset);
       return new Result(written, annotations);
     } finally {
+      // Contexts are freed only once no compression can still be running on them.
       pool.shutdownNow();
+      try {
+        if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+          compressor.close();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

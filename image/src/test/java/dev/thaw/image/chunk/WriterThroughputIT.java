@@ -40,15 +40,15 @@ class WriterThroughputIT {
     }
     long inputSize = Files.size(tar);
     int cores = Runtime.getRuntime().availableProcessors();
-    for (int threads : new int[] {1, cores}) {
-      measure(tar, inputSize, "estargz", threads);
-    }
+    baseline(tar, inputSize);
+    measure(tar, inputSize, "estargz", cores);
     measure(tar, inputSize, "zstd:chunked", cores);
   }
 
   private void measure(Path tar, long inputSize, String format, int threads) throws Exception {
     Path blob = dir.resolve(format.replace(':', '-') + "-" + threads);
     long start = System.nanoTime();
+    long cpuStart = cpuNanos();
     WrittenLayer w;
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(blob), 1 << 20)) {
       w =
@@ -64,19 +64,45 @@ class WriterThroughputIT {
                   .layer();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = (cpuNanos() - cpuStart) / 1e9;
     System.out.printf(
-        "WriterThroughputIT: %s threads=%d input=%d MiB output=%d MiB %.1f s %.1f MB/s%n",
+        "WriterThroughputIT: %s threads=%d input=%d MiB output=%d MiB %.1f s wall %.1f MB/s,"
+            + " %.1f s CPU %.1f MB/CPU-s, load %.2f%n",
         format,
         threads,
         inputSize >> 20,
         Files.size(blob) >> 20,
         seconds,
-        inputSize / seconds / 1e6);
+        inputSize / seconds / 1e6,
+        cpu,
+        inputSize / cpu / 1e6,
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     try (FileBlobSource source = new FileBlobSource(blob)) {
       assertEquals(
           w.tocDigest(), SeekableLayer.open(source, Optional.of(w.tocDigest())).tocDigest());
     }
     Files.delete(blob);
+  }
+
+  /** {@code gzip -6} of the same tar on one core: the single-stream zlib reference point. */
+  private static void baseline(Path tar, long inputSize) throws Exception {
+    long start = System.nanoTime();
+    Process p =
+        new ProcessBuilder("sh", "-c", "gzip -6 -c \"$0\" | wc -c", tar.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes()).strip();
+    p.waitFor(10, TimeUnit.MINUTES);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "WriterThroughputIT: gzip -6 (one core) output=%s bytes %.1f s wall %.1f MB/s%n",
+        out, seconds, inputSize / seconds / 1e6);
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static List<TestEntry> mixed() {
