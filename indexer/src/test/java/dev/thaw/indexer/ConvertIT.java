@@ -89,6 +89,13 @@ class ConvertIT {
     RegistryReference src = push(image, "app/src");
     String dst = registry.host() + "/app/dst:v1";
 
+    Cli inspectSource = Cli.run("inspect", src.toString());
+    assertEquals(0, inspectSource.exitCode(), inspectSource.toString());
+    assertTrue(inspectSource.out().contains("format: not seekable"), inspectSource.out());
+    Cli verifySource = Cli.run("verify", src.toString());
+    assertEquals(1, verifySource.exitCode(), verifySource.toString());
+    assertTrue(verifySource.errorLine().contains("not a seekable layer"), verifySource.toString());
+
     Cli convert = Cli.run("convert", src.toString(), dst);
     assertEquals(0, convert.exitCode(), convert.toString());
     assertTrue(convert.out().strip().startsWith(dst + "@sha256:"), convert.toString());
