@@ -24,6 +24,7 @@ PACKAGES=(
   "ip:iproute2"
   "curl:curl"
   "jq:jq"
+  "getfattr:attr"
   "mvn:maven"
   "make:make"
   "git:git"
