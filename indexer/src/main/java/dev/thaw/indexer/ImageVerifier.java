@@ -22,8 +22,8 @@ import java.util.Set;
  * {@code verify}: for every layer of every manifest, downloads the blob (checking its digest),
  * parses the footer and checks the TOC against the layer's TOC-digest annotation, decompresses and
  * checks every chunk and every whole-file digest, reads the blob as one tar (every entry checked by
- * {@link TarEntryChecker}) and compares its digest with the config's diffID. Stops at the first
- * failure, naming manifest, layer and entry.
+ * {@link dev.thaw.image.tar.TarEntryValidator}) and compares its digest with the config's diffID.
+ * Stops at the first failure, naming manifest, layer and entry.
  *
  * <p>Confined to one thread.
  */

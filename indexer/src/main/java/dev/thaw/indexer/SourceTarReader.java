@@ -1,6 +1,8 @@
 package dev.thaw.indexer;
 
 import dev.thaw.image.oci.Descriptor;
+import dev.thaw.image.tar.TarEntryValidator;
+import dev.thaw.image.tar.TarFormatException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,7 +19,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * Reads one source layer blob to its end: checks its size against the descriptor (the {@link
  * dev.thaw.image.oci.ImageSource} stream checks the digest), decompresses it (gzip, zstd or none,
- * detected), checks every tar entry ({@link TarEntryChecker}) and saves the uncompressed tar to a
+ * detected), checks every tar entry ({@link TarEntryValidator}) and saves the uncompressed tar to a
  * file.
  *
  * <p>Stateless; thread-safe.
@@ -39,7 +41,7 @@ final class SourceTarReader {
    * Reads {@code raw}, the blob of {@code layer}, into {@code target}.
    *
    * @param onRead told the number of compressed bytes read, as they are read
-   * @throws InvalidTarEntryException for an entry the checker rejects
+   * @throws TarFormatException naming the entry the validator rejects
    * @throws IOException for a corrupt, truncated or mismatching blob; the message says which
    */
   SourceTar read(Descriptor layer, InputStream raw, Path target, LongConsumer onRead)
@@ -62,7 +64,7 @@ final class SourceTarReader {
       TeeInputStream tee = new TeeInputStream(tar, file);
       try {
         TarArchiveInputStream entries = new TarArchiveInputStream(tee);
-        TarEntryChecker checker = new TarEntryChecker();
+        TarEntryValidator checker = new TarEntryValidator(layer.digest().toString());
         TarArchiveEntry entry;
         while ((entry = entries.getNextEntry()) != null) {
           names.add(checker.check(entry));
@@ -70,7 +72,7 @@ final class SourceTarReader {
         // The tar ends before the blob does (padding, eStargz footer): read on, so that a
         // truncated or corrupt compressed stream is noticed and the copy is whole.
         tee.transferTo(OutputStream.nullOutputStream());
-      } catch (InvalidTarEntryException e) {
+      } catch (TarFormatException e) {
         throw e;
       } catch (IOException e) {
         throw new IOException(

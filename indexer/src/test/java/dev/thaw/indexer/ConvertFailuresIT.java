@@ -160,10 +160,10 @@ class ConvertFailuresIT {
 
   @ParameterizedTest
   @CsvSource({
-    "file, ../escape, '', contains '..'",
+    "file, ../escape, '', '..'",
     "file, /etc/absolute, '', is absolute",
-    "symlink, etc/link, ../../outside, escapes the layer root",
-    "hardlink, etc/hard, ../outside, contains '..'",
+    "symlink, etc/link, ../../outside, escapes the root",
+    "hardlink, etc/hard, ../outside, hardlink target '../outside'",
     "duplicate, etc/hosts, '', duplicate",
     "longname, '', '', longer than 255",
   })

@@ -29,6 +29,7 @@ import dev.thaw.image.toc.TocChunk;
 import dev.thaw.image.toc.TocEntry;
 import dev.thaw.image.toc.TocEntryType;
 import dev.thaw.image.toc.TocNode;
+import dev.thaw.image.toc.TocPaths;
 import dev.thaw.testimages.TestLayers;
 import dev.thaw.testimages.registry.RegistryExtension;
 import java.io.ByteArrayInputStream;
@@ -273,7 +274,7 @@ class ConvertIT {
     try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
       TarArchiveEntry e;
       while ((e = in.getNextEntry()) != null) {
-        String path = TarEntryChecker.normalize(e.getName(), e.getName(), "name");
+        String path = TocPaths.normalize(e.getName()).orElseThrow();
         TocNode node =
             layer.index().lookup(path).orElseThrow(() -> new AssertionError("missing " + path));
         TocEntry t = node.entry();

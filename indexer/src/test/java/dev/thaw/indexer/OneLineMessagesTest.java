@@ -15,7 +15,7 @@ class OneLineMessagesTest {
     IOException e =
         new IOException(
             "image r/x:1",
-            new IOException("layer sha256:ab", new InvalidTarEntryException("a/../b", "bad")));
+            new IOException("layer sha256:ab", new IOException("entry 'a/../b': bad")));
     assertEquals("image r/x:1: layer sha256:ab: entry 'a/../b': bad", OneLineMessages.of(e));
   }
 

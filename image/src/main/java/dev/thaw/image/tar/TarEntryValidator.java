@@ -40,7 +40,7 @@ public final class TarEntryValidator {
    */
   public String check(TarArchiveEntry entry) throws TarFormatException {
     String name = entry.getName();
-    String path = checkPath(name, "path");
+    String path = checkPath(name, name, "path");
     if (entry.isGNUSparse() || entry.isStarSparse() || entry.isPaxGNUSparse()) {
       throw error(name, "sparse entries are not supported");
     }
@@ -58,7 +58,8 @@ public final class TarEntryValidator {
       checkSymlink(name, path, entry.getLinkName());
     }
     if (entry.isLink()) {
-      String target = checkPath(entry.getLinkName(), "hardlink target");
+      String link = entry.getLinkName();
+      String target = checkPath(name, link, "hardlink target '" + link + "'");
       Boolean targetIsDir = seen.get(target);
       if (targetIsDir == null) {
         throw error(name, "hardlink target '" + target + "' is not an earlier entry");
@@ -74,15 +75,16 @@ public final class TarEntryValidator {
     return path;
   }
 
-  private String checkPath(String name, String what) throws TarFormatException {
-    if (name.startsWith("/")) {
+  /** Normalizes {@code p}, a path of entry {@code name} (its own or its link target). */
+  private String checkPath(String name, String p, String what) throws TarFormatException {
+    if (p.startsWith("/")) {
       throw error(name, what + " is absolute");
     }
-    if (name.indexOf('\0') >= 0) {
+    if (p.indexOf('\0') >= 0) {
       throw error(name, what + " contains NUL");
     }
     String path =
-        TocPaths.normalize(name).orElseThrow(() -> error(name, what + " has a '..' segment"));
+        TocPaths.normalize(p).orElseThrow(() -> error(name, what + " has a '..' segment"));
     if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
       throw error(name, what + " is longer than " + MAX_PATH_BYTES + " bytes");
     }
@@ -97,6 +99,9 @@ public final class TarEntryValidator {
   private void checkSymlink(String name, String path, String target) throws TarFormatException {
     if (target.isEmpty()) {
       throw error(name, "symlink has an empty target");
+    }
+    if (target.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+      throw error(name, "symlink target is longer than " + MAX_PATH_BYTES + " bytes");
     }
     if (target.startsWith("/")) {
       // Absolute targets resolve inside the container's root: they cannot escape it.

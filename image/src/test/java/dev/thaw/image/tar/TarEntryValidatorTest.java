@@ -34,6 +34,11 @@ class TarEntryValidatorTest {
         Arguments.of("a/l", List.of(symlink("a/l", "../../etc")), "escapes the root"),
         Arguments.of("l", List.of(symlink("l", "..")), "escapes the root"),
         Arguments.of("h", List.of(hardlink("h", "../x")), "'..'"),
+        Arguments.of(
+            "etc/hard",
+            List.of(dir("etc"), hardlink("etc/hard", "../outside")),
+            "hardlink target '../outside' has a '..' segment"),
+        Arguments.of("s", List.of(symlink("s", "t/".repeat(2049))), "longer than 4096"),
         Arguments.of("h", List.of(hardlink("h", "/etc/x")), "absolute"),
         Arguments.of("h", List.of(hardlink("h", "missing")), "not an earlier entry"),
         Arguments.of("h", List.of(dir("d"), hardlink("h", "d")), "directory"),
