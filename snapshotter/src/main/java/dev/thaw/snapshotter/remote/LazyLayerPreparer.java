@@ -60,13 +60,16 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
   record LayerCoordinates(RegistryReference image, Digest layer, Optional<Digest> tocDigest) {}
 
   /**
-   * Reads the layer's coordinates from {@code labels}.
+   * Reads the layer's coordinates from {@code labels}: CRI's image-ref and layer-digest, else the
+   * stargz reference and digest that {@code ctr-remote images rpull} sets.
    *
    * @throws IllegalArgumentException with a fallback reason if a label is missing or malformed
    */
   static LayerCoordinates coordinates(Map<String, String> labels) {
-    String image = labels.get(RemoteLabels.IMAGE_REF);
-    String layer = labels.get(RemoteLabels.LAYER_DIGEST);
+    String image =
+        labels.getOrDefault(RemoteLabels.IMAGE_REF, labels.get(RemoteLabels.STARGZ_REFERENCE));
+    String layer =
+        labels.getOrDefault(RemoteLabels.LAYER_DIGEST, labels.get(RemoteLabels.STARGZ_DIGEST));
     String toc = labels.get(RemoteLabels.TOC_DIGEST);
     if (image == null || image.isBlank()) {
       throw new IllegalArgumentException("no " + RemoteLabels.IMAGE_REF + " label");

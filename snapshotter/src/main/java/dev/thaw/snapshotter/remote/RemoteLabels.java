@@ -11,6 +11,12 @@ public final class RemoteLabels {
   /** The layer's (compressed) digest, from CRI. */
   public static final String LAYER_DIGEST = "containerd.io/snapshot/cri.layer-digest";
 
+  /** The image reference, from {@code ctr-remote images rpull} (used when CRI's is absent). */
+  public static final String STARGZ_REFERENCE = "containerd.io/snapshot/remote/stargz.reference";
+
+  /** The layer's digest, from {@code ctr-remote images rpull} (used when CRI's is absent). */
+  public static final String STARGZ_DIGEST = "containerd.io/snapshot/remote/stargz.digest";
+
   /** The eStargz TOC digest annotation, passed on as a label. */
   public static final String TOC_DIGEST = "containerd.io/snapshot/stargz/toc.digest";
 

@@ -1,0 +1,170 @@
+package dev.thaw.snapshotter.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * {@code thaw-snapshotter serve} from the shaded jar as a child process, with remote layers over
+ * plain HTTP from one insecure registry, metrics on a free 127.0.0.1 port and background fetching
+ * off (so the bytes fetched are the bytes read). Start it before containerd. Not thread-safe.
+ */
+final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  private final Supplier<String> insecureRegistry;
+  private final Path root;
+  private final Path socket;
+  private final Path log;
+  private final Path config;
+  private final int metricsPort;
+  private Process process;
+
+  LazyDaemon(Supplier<String> insecureRegistry) {
+    this.insecureRegistry = insecureRegistry;
+    try {
+      Path dir = Files.createTempDirectory(Path.of("/tmp"), "thaw-e2e-");
+      this.root = dir.resolve("root");
+      this.socket = dir.resolve("run/thaw.sock");
+      this.log = dir.resolve("thaw.log");
+      this.config = dir.resolve("config.toml");
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        this.metricsPort = s.getLocalPort();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    start(insecureRegistry.get());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    int code = stop();
+    if (code != 143) {
+      throw new AssertionError("thaw-snapshotter: exit " + code + " after SIGTERM; log:\n" + log());
+    }
+  }
+
+  Path socket() {
+    return socket;
+  }
+
+  /** The containerd config that registers this daemon as snapshotter {@code thaw}. */
+  Supplier<String> proxyConfig() {
+    return () ->
+        String.join(
+            "\n",
+            "[proxy_plugins.thaw]",
+            "  type = \"snapshot\"",
+            "  address = \"" + socket + "\"");
+  }
+
+  String log() throws IOException {
+    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+
+  /** Starts the daemon, trusting {@code insecureRegistry}, and waits until it serves. */
+  void start(String insecureRegistry) throws IOException, InterruptedException {
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "log_level = \"info\"",
+            "metrics_address = \"127.0.0.1:" + metricsPort + "\"",
+            "[fetch]",
+            "background = false",
+            "[registry]",
+            "insecure = [\"" + insecureRegistry + "\"]",
+            ""));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    process =
+        new ProcessBuilder(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                shadedJar().toString(),
+                "serve",
+                "--config",
+                config.toString(),
+                "--root",
+                root.toString(),
+                "--address",
+                socket.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!log().contains("serving snapshots on")) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new IOException("start thaw-snapshotter: not serving; log:\n" + log());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** The sum of all {@code thaw_fetch_bytes_total} samples on the metrics endpoint. */
+  long fetchedBytes() throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    String body = http.send(req, HttpResponse.BodyHandlers.ofString()).body();
+    double sum = 0;
+    for (String line : body.lines().toList()) {
+      if (line.startsWith("thaw_fetch_bytes_total")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return (long) sum;
+  }
+
+  /** SIGTERM and wait for a clean exit; returns the exit code. */
+  int stop() throws InterruptedException {
+    if (process == null) {
+      return -1;
+    }
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+      return -1;
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  private static Path shadedJar() throws IOException {
+    Path target = Path.of("target").toAbsolutePath();
+    try (DirectoryStream<Path> ds =
+        Files.newDirectoryStream(target, "thaw-snapshotter-*-all.jar")) {
+      for (Path p : ds) {
+        return p;
+      }
+    }
+    throw new IOException(
+        "find the shaded jar in " + target + ": none (run through `mvn verify`, not the IDE)");
+  }
+}
