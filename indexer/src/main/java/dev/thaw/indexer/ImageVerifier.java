@@ -1,6 +1,7 @@
 package dev.thaw.indexer;
 
 import dev.thaw.image.blob.FileBlobSource;
+import dev.thaw.image.io.TeeInputStream;
 import dev.thaw.image.oci.Descriptor;
 import dev.thaw.image.oci.Digest;
 import dev.thaw.image.oci.ImageSource;
@@ -83,7 +84,7 @@ final class ImageVerifier {
       // One pass over the blob: digest and size against the descriptor, every tar entry checked,
       // the uncompressed digest for the diffID.
       SourceTar source;
-      try (InputStream raw = new CopyingInputStream(input.openBlob(layer), blob)) {
+      try (InputStream raw = TeeInputStream.toFile(input.openBlob(layer), blob)) {
         source = reader.read(layer, raw, tar, progress::advance);
       }
       Digest actualDiffId = source.diffId().orElseThrow();

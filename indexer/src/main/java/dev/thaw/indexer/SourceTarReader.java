@@ -1,5 +1,7 @@
 package dev.thaw.indexer;
 
+import dev.thaw.image.io.DigestingInputStream;
+import dev.thaw.image.io.TeeInputStream;
 import dev.thaw.image.oci.Descriptor;
 import dev.thaw.image.tar.TarEntryValidator;
 import dev.thaw.image.tar.TarFormatException;

@@ -2,6 +2,7 @@ package dev.thaw.image.layout;
 
 import dev.thaw.image.blob.BlobSource;
 import dev.thaw.image.blob.FileBlobSource;
+import dev.thaw.image.io.DigestingInputStream;
 import dev.thaw.image.oci.Descriptor;
 import dev.thaw.image.oci.Digest;
 import dev.thaw.image.oci.ImageIndex;
@@ -9,13 +10,11 @@ import dev.thaw.image.oci.ImageSource;
 import dev.thaw.image.oci.LayoutReference;
 import dev.thaw.image.oci.ManifestContent;
 import dev.thaw.image.oci.OciFormatException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -105,12 +104,9 @@ public final class OciLayoutImageSource implements ImageSource {
   }
 
   /** Checks size and digest at end of stream. Confined to one thread. */
-  private static final class VerifyingStream extends FilterInputStream {
-    private final MessageDigest md = Digest.newSha256();
+  private static final class VerifyingStream extends DigestingInputStream {
     private final Descriptor blob;
     private final String what;
-    private long count;
-    private boolean verified;
 
     VerifyingStream(InputStream in, Descriptor blob, String what) {
       super(in);
@@ -119,46 +115,18 @@ public final class OciLayoutImageSource implements ImageSource {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        md.update(b, off, n);
-        count += n;
-      } else if (n < 0 && !verified) {
-        verified = true;
-        Digest got = Digest.ofSha256(md.digest());
-        if (count != blob.size() || !got.equals(blob.digest())) {
-          throw new OciFormatException(
-              what
-                  + ": file has "
-                  + count
-                  + " bytes with digest "
-                  + got
-                  + ", expected "
-                  + blob.size());
-        }
+    protected void ended() throws IOException {
+      Digest got = digest().orElseThrow();
+      if (count() != blob.size() || !got.equals(blob.digest())) {
+        throw new OciFormatException(
+            what
+                + ": file has "
+                + count()
+                + " bytes with digest "
+                + got
+                + ", expected "
+                + blob.size());
       }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buf = new byte[8192];
-      long done = 0;
-      while (done < n) {
-        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-        if (r < 0) {
-          break;
-        }
-        done += r;
-      }
-      return done;
     }
   }
 
