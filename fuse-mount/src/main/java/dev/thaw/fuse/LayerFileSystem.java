@@ -29,8 +29,11 @@ import ru.serce.jnrfuse.struct.Statvfs;
  * file sets {@code keep_cache} (the layer is immutable, so the page cache stays valid across opens)
  * and stores the inode as the file handle, so reads need no path lookup.
  *
+ * <p>With an {@link AccessObserver}, the first open of each regular file is reported and the bytes
+ * read are counted ({@link AccessTracker}: lock-free, no allocation per read).
+ *
  * <p>Thread-safe: libfuse calls from several worker threads; all state is immutable except the
- * per-thread read buffer.
+ * access counters.
  */
 final class LayerFileSystem extends NativeFileSystem {
   static final String OPAQUE_XATTR = "trusted.overlay.opaque";
@@ -43,11 +46,13 @@ final class LayerFileSystem extends NativeFileSystem {
   private final ChunkSource source;
   private final ErrnoMapper errno;
   private final long totalBytes;
+  private final AccessTracker accesses;
 
-  LayerFileSystem(TocIndex index, ChunkSource source, ErrnoMapper errno) {
+  LayerFileSystem(TocIndex index, ChunkSource source, ErrnoMapper errno, AccessObserver observer) {
     this.tree = new LayerTree(index);
     this.source = source;
     this.errno = errno;
+    this.accesses = AccessTracker.forIndex(index, observer);
     long total = 0;
     for (TocNode node : index.nodes()) {
       if (node.isRegularFile()) {
@@ -145,6 +150,9 @@ final class LayerFileSystem extends NativeFileSystem {
           }
           fi.fh.set(toc.inode());
           FuseFileInfoFlags.setKeepCache(fi);
+          if (accesses != null) {
+            accesses.opened(toc);
+          }
           return 0;
         });
   }
@@ -167,6 +175,9 @@ final class LayerFileSystem extends NativeFileSystem {
           int n = (int) Math.min(Math.min(size, fileSize - offset), Integer.MAX_VALUE);
           // Chunk sources write straight into libfuse's reply buffer: no copy in between.
           readFile(file.get(), offset, ReplyBuffers.wrap(buf, n));
+          if (accesses != null) {
+            accesses.read(inode, n);
+          }
           return n;
         });
   }

@@ -44,13 +44,32 @@ public final class LayerMount implements AutoCloseable {
   public static LayerMount mount(
       TocIndex index, ChunkSource source, Path mountpoint, MountOptions options)
       throws IOException {
+    return mount(index, source, mountpoint, options, AccessObserver.NONE);
+  }
+
+  /**
+   * Like {@link #mount(TocIndex, ChunkSource, Path, MountOptions)}, reporting each regular file's
+   * first open to {@code observer} (on the FUSE thread serving the open) and counting the bytes
+   * read from it.
+   *
+   * @throws IOException if libfuse fails to mount or the mount does not appear in time
+   */
+  public static LayerMount mount(
+      TocIndex index,
+      ChunkSource source,
+      Path mountpoint,
+      MountOptions options,
+      AccessObserver observer)
+      throws IOException {
     Objects.requireNonNull(index, "index");
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(observer, "observer");
     if (!Files.isDirectory(mountpoint)) {
       throw new IOException(
           "mount layer " + options.name() + ": " + mountpoint + " is no directory");
     }
-    LayerFileSystem fs = new LayerFileSystem(index, source, new ErrnoMapper(options.name()));
+    LayerFileSystem fs =
+        new LayerFileSystem(index, source, new ErrnoMapper(options.name()), observer);
     FuseSession session =
         FuseSession.start(fs, mountpoint, fuseOptions(options), options.mountTimeout());
     LOG.log(Level.DEBUG, () -> "mounted layer " + options.name() + " at " + mountpoint);

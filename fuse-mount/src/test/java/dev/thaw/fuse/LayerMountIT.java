@@ -215,6 +215,27 @@ class LayerMountIT {
   }
 
   @Test
+  void open_withObserver_reportsFirstOpensInOrderAndCountsBytesRead() throws Exception {
+    TocIndex index = everyType();
+    java.util.concurrent.ConcurrentLinkedQueue<AccessedFile> opened =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Path mnt = Files.createDirectories(tmp.resolve("observed"));
+    try (LayerMount m =
+        LayerMount.mount(index, source, mnt, MountOptions.named("observed"), opened::add)) {
+      assertTrue(m.isServing());
+      Files.readAllBytes(mnt.resolve("bin/tool"));
+      Files.readString(mnt.resolve("etc/hosts"));
+      Files.newByteChannel(mnt.resolve("bin/tool-link")).close();
+      Files.readString(mnt.resolve("etc/hosts"));
+      Files.readAttributes(mnt.resolve("etc/empty"), "size");
+    }
+    assertEquals(
+        List.of("/bin/tool", "/etc/hosts"), opened.stream().map(AccessedFile::path).toList());
+    // keep_cache: the kernel reads each byte once, however often the file is opened
+    assertEquals(300_000, opened.peek().bytesRead());
+  }
+
+  @Test
   void read_chunkSourceThrows_catGetsEioAndOtherFilesStillServe() throws Exception {
     TocIndex index =
         new TestTocs(source)

@@ -1,0 +1,46 @@
+package dev.thaw.fuse;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A regular file of a mounted layer that has been opened: its absolute in-image path (the TOC name
+ * of the entry holding its bytes, so a hardlink reports its target) and a live count of the bytes
+ * read from it through the mount.
+ *
+ * <p>Thread-safe: {@link #bytesRead()} may be read while FUSE threads keep reading the file.
+ */
+public final class AccessedFile {
+  private final String path;
+  private final long size;
+  private final AtomicLongArray bytesRead;
+  private final int slot;
+
+  AccessedFile(String path, long size, AtomicLongArray bytesRead, int slot) {
+    this.path = path;
+    this.size = size;
+    this.bytesRead = bytesRead;
+    this.slot = slot;
+  }
+
+  /** The absolute path inside the image, e.g. {@code /usr/bin/python3}. */
+  public String path() {
+    return path;
+  }
+
+  /** The file's size in bytes. */
+  public long size() {
+    return size;
+  }
+
+  /**
+   * Bytes the kernel has read from this file through the mount so far (page-cache hits excluded).
+   */
+  public long bytesRead() {
+    return bytesRead.get(slot);
+  }
+
+  @Override
+  public String toString() {
+    return path + " (" + bytesRead() + " of " + size + " bytes read)";
+  }
+}
