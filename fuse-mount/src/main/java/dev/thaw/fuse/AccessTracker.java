@@ -56,8 +56,7 @@ final class AccessTracker {
         new AccessedFile(
             "/" + TocPaths.normalize(file.entry().name()).orElse(file.path()),
             file.entry().size(),
-            bytesRead,
-            slot);
+            () -> bytesRead.get(slot));
     if (opened.compareAndSet(slot, null, f)) {
       try {
         observer.opened(f);

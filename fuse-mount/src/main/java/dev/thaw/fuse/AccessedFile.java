@@ -1,6 +1,7 @@
 package dev.thaw.fuse;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * A regular file of a mounted layer that has been opened: its absolute in-image path (the TOC name
@@ -12,14 +13,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class AccessedFile {
   private final String path;
   private final long size;
-  private final AtomicLongArray bytesRead;
-  private final int slot;
+  private final LongSupplier bytesRead;
 
-  AccessedFile(String path, long size, AtomicLongArray bytesRead, int slot) {
-    this.path = path;
+  /**
+   * A file as a mount reports it.
+   *
+   * @param path absolute path inside the image
+   * @param size the file's size
+   * @param bytesRead the live count of bytes read; thread-safe, cheap
+   */
+  public AccessedFile(String path, long size, LongSupplier bytesRead) {
+    this.path = Objects.requireNonNull(path, "path");
     this.size = size;
-    this.bytesRead = bytesRead;
-    this.slot = slot;
+    this.bytesRead = Objects.requireNonNull(bytesRead, "bytesRead");
   }
 
   /** The absolute path inside the image, e.g. {@code /usr/bin/python3}. */
@@ -36,7 +42,7 @@ public final class AccessedFile {
    * Bytes the kernel has read from this file through the mount so far (page-cache hits excluded).
    */
   public long bytesRead() {
-    return bytesRead.get(slot);
+    return bytesRead.getAsLong();
   }
 
   @Override

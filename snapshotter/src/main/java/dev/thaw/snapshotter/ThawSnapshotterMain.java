@@ -20,7 +20,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "thaw-snapshotter 0.1.0",
     description = "containerd snapshotter for lazy image pulls.",
-    subcommands = {ServeCommand.class, dev.thaw.snapshotter.remote.MountCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      dev.thaw.snapshotter.remote.MountCommand.class,
+      dev.thaw.snapshotter.profile.ProfileCommand.class
+    })
 public final class ThawSnapshotterMain {
 
   // held strongly: JUL forgets the level of a logger nobody references

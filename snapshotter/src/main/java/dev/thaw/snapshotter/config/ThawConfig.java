@@ -34,6 +34,9 @@ import java.util.Set;
  * [registry]
  * insecure = []                          # hosts reached over plain HTTP
  * docker_config = "/root/.docker/config.json"
+ * [profile]
+ * enabled = true                         # record which files containers open at start-up
+ * window = "60s"                         # recorded from an image's first file access on
  * </pre>
  *
  * @param root state directory
@@ -48,6 +51,8 @@ import java.util.Set;
  * @param backgroundFetchBytesPerSecond background rate limit
  * @param insecureRegistries hosts reached over plain HTTP (copied)
  * @param dockerConfig credentials file
+ * @param profileEnabled whether start-up access profiles are recorded
+ * @param profileWindow how long after an image's first file access its profile records
  */
 public record ThawConfig(
     Path root,
@@ -61,7 +66,9 @@ public record ThawConfig(
     boolean backgroundFetch,
     long backgroundFetchBytesPerSecond,
     List<String> insecureRegistries,
-    Path dockerConfig) {
+    Path dockerConfig,
+    boolean profileEnabled,
+    Duration profileWindow) {
 
   /** Where the daemon looks for its configuration by default. */
   public static final Path DEFAULT_FILE = Path.of("/etc/thaw/config.toml");
@@ -78,13 +85,16 @@ public record ThawConfig(
               "grpc_threads",
               "cache",
               "fetch",
-              "registry"),
+              "registry",
+              "profile"),
           "cache",
           Set.of("size"),
           "fetch",
           Set.of("concurrency", "prefetch_timeout", "background", "background_rate"),
           "registry",
-          Set.of("insecure", "docker_config"));
+          Set.of("insecure", "docker_config"),
+          "profile",
+          Set.of("enabled", "window"));
 
   /** Validates and copies. */
   public ThawConfig {
@@ -93,6 +103,11 @@ public record ThawConfig(
     Objects.requireNonNull(metricsAddress, "metricsAddress");
     Objects.requireNonNull(prefetchTimeout, "prefetchTimeout");
     Objects.requireNonNull(dockerConfig, "dockerConfig");
+    Objects.requireNonNull(profileWindow, "profileWindow");
+    if (profileWindow.isZero() || profileWindow.isNegative()) {
+      throw new IllegalArgumentException(
+          "profile.window: must be positive, got " + profileWindow.toMillis() + "ms");
+    }
     insecureRegistries = List.copyOf(insecureRegistries);
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new IllegalArgumentException(
@@ -114,7 +129,9 @@ public record ThawConfig(
         true,
         64L << 20,
         List.of(),
-        Path.of("/root/.docker/config.json"));
+        Path.of("/root/.docker/config.json"),
+        true,
+        Duration.ofSeconds(60));
   }
 
   /**
@@ -167,7 +184,9 @@ public record ThawConfig(
           ConfigValues.size(
               "fetch.background_rate", r.string("fetch.background_rate", "64MiB", true)),
           r.strings("registry.insecure"),
-          Path.of(r.string("registry.docker_config", d.dockerConfig().toString(), true)));
+          Path.of(r.string("registry.docker_config", d.dockerConfig().toString(), true)),
+          r.bool("profile.enabled", d.profileEnabled()),
+          ConfigValues.duration("profile.window", r.string("profile.window", "60s", true)));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage(), e);
     }
@@ -187,7 +206,9 @@ public record ThawConfig(
         backgroundFetch,
         backgroundFetchBytesPerSecond,
         insecureRegistries,
-        dockerConfig);
+        dockerConfig,
+        profileEnabled,
+        profileWindow);
   }
 
   private static void checkKeys(JsonNode tree) throws InvalidConfigException {

@@ -1,5 +1,6 @@
 package dev.thaw.snapshotter.remote;
 
+import dev.thaw.fuse.AccessObserver;
 import dev.thaw.image.toc.TocIndex;
 import dev.thaw.snapshotter.fetch.CachingChunkSource;
 import java.io.Closeable;
@@ -18,8 +19,14 @@ public interface LayerMounter {
    * served; closing the result unmounts it.
    *
    * @param name the mount's name (the layer digest) for {@code /proc/mounts} and logs
+   * @param observer told of each file's first open ({@link AccessObserver#NONE} for nobody)
    * @throws IOException if the mount fails
    */
-  Closeable mount(String name, TocIndex index, CachingChunkSource source, Path mountpoint)
+  Closeable mount(
+      String name,
+      TocIndex index,
+      CachingChunkSource source,
+      Path mountpoint,
+      AccessObserver observer)
       throws IOException;
 }

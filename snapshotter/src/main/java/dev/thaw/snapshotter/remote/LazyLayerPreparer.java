@@ -1,11 +1,13 @@
 package dev.thaw.snapshotter.remote;
 
+import dev.thaw.fuse.AccessObserver;
 import dev.thaw.image.blob.BlobSource;
 import dev.thaw.image.oci.Descriptor;
 import dev.thaw.image.oci.Digest;
 import dev.thaw.image.oci.RegistryReference;
 import dev.thaw.image.registry.RegistryClient;
 import dev.thaw.snapshotter.fetch.FetchContext;
+import dev.thaw.snapshotter.profile.ProfileRecorder;
 import dev.thaw.snapshotter.snapshots.RemoteLayerPreparer;
 import dev.thaw.snapshotter.snapshots.RemoteLayerRequest;
 import dev.thaw.snapshotter.snapshots.RemotePrepareOutcome;
@@ -36,6 +38,7 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
   private final LayerMounter mounter;
   private final FetchContext ctx;
   private final Duration prefetchTimeout;
+  private final Optional<ProfileRecorder> profiles;
   private final Map<Path, RemoteLayer> mounted = new ConcurrentHashMap<>();
 
   /**
@@ -49,11 +52,27 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
       LayerMounter mounter,
       FetchContext ctx,
       Duration prefetchTimeout) {
+    this(client, opener, mounter, ctx, prefetchTimeout, Optional.empty());
+  }
+
+  /**
+   * A preparer that also records start-up profiles: every layer it mounts reports its files' first
+   * opens to {@code profiles} under the image named in the request's labels. It does not own {@code
+   * profiles}.
+   */
+  public LazyLayerPreparer(
+      RegistryClient client,
+      SeekableLayerOpener opener,
+      LayerMounter mounter,
+      FetchContext ctx,
+      Duration prefetchTimeout,
+      Optional<ProfileRecorder> profiles) {
     this.client = client;
     this.opener = opener;
     this.mounter = mounter;
     this.ctx = ctx;
     this.prefetchTimeout = prefetchTimeout;
+    this.profiles = profiles;
   }
 
   /** The layer a request names, read from its labels. */
@@ -116,9 +135,13 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
     BlobSource blob = client.blobSource(at.image(), descriptor);
     try {
       OpenedLayer opened = opener.open(blob, at.layer().toString(), at.tocDigest());
+      AccessObserver observer =
+          profiles
+              .map(p -> p.observer(at.image().toString(), at.layer().toString()))
+              .orElse(AccessObserver.NONE);
       RemoteLayer layer =
           RemoteLayer.mount(
-              at.layer().toString(), blob, opened, ctx, mounter, request.mountpoint());
+              at.layer().toString(), blob, opened, ctx, mounter, request.mountpoint(), observer);
       RemoteLayer previous = mounted.put(request.mountpoint(), layer);
       if (previous != null) {
         closeQuietly(previous);

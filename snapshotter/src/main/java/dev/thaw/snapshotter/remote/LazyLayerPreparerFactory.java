@@ -11,6 +11,8 @@ import dev.thaw.snapshotter.fetch.FetchScheduler;
 import dev.thaw.snapshotter.fetch.RateLimiter;
 import dev.thaw.snapshotter.metrics.MetricsServer;
 import dev.thaw.snapshotter.metrics.SnapshotterMetrics;
+import dev.thaw.snapshotter.profile.ProfileRecorder;
+import dev.thaw.snapshotter.profile.ProfileStore;
 import dev.thaw.snapshotter.snapshots.RemoteLayerPreparer;
 import dev.thaw.snapshotter.snapshots.RemoteLayerPreparerFactory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -18,6 +20,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Builds the daemon's {@link LazyLayerPreparer} from its config: a disk chunk cache under {@code
@@ -48,13 +52,24 @@ public final class LazyLayerPreparerFactory implements RemoteLayerPreparerFactor
     SnapshotterMetrics metrics = new SnapshotterMetrics(PrometheusRegistry.defaultRegistry);
     metrics.watchCache(cache::sizeBytes, cache::chunkCount);
     FetchContext ctx = FetchContext.of(cache, scheduler, metrics, FetchConfig.defaults());
+    Optional<ProfileRecorder> profiles = Optional.empty();
+    if (config.profileEnabled()) {
+      Files.createDirectories(config.root());
+      profiles =
+          Optional.of(
+              ProfileRecorder.start(
+                  ProfileStore.open(config.root().resolve(ProfileStore.FILE_NAME)),
+                  config.profileWindow(),
+                  Clock.systemUTC()));
+    }
     LazyLayerPreparer preparer =
         new LazyLayerPreparer(
             client.build(),
             SeekableLayers.opener(),
             SeekableLayers.fuseMounter(),
             ctx,
-            config.prefetchTimeout());
+            config.prefetchTimeout(),
+            profiles);
     MetricsServer server = null;
     if (!config.metricsAddress().isBlank()) {
       String a = config.metricsAddress();
@@ -65,6 +80,6 @@ public final class LazyLayerPreparerFactory implements RemoteLayerPreparerFactor
                   a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))),
               metrics.registry());
     }
-    return new OwningPreparer(preparer, scheduler, cache, server);
+    return new OwningPreparer(preparer, scheduler, cache, server, profiles);
   }
 }

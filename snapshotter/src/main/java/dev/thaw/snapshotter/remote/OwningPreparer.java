@@ -3,6 +3,7 @@ package dev.thaw.snapshotter.remote;
 import dev.thaw.snapshotter.cache.ChunkCache;
 import dev.thaw.snapshotter.fetch.FetchScheduler;
 import dev.thaw.snapshotter.metrics.MetricsServer;
+import dev.thaw.snapshotter.profile.ProfileRecorder;
 import dev.thaw.snapshotter.snapshots.RemoteLayerPreparer;
 import dev.thaw.snapshotter.snapshots.RemoteLayerRequest;
 import dev.thaw.snapshotter.snapshots.RemotePrepareOutcome;
@@ -19,17 +20,20 @@ final class OwningPreparer implements RemoteLayerPreparer {
   private final FetchScheduler scheduler;
   private final ChunkCache cache;
   private final MetricsServer metricsServer;
+  private final Optional<ProfileRecorder> profiles;
 
   /** {@code metricsServer} may be null (metrics not served). */
   OwningPreparer(
       RemoteLayerPreparer delegate,
       FetchScheduler scheduler,
       ChunkCache cache,
-      MetricsServer metricsServer) {
+      MetricsServer metricsServer,
+      Optional<ProfileRecorder> profiles) {
     this.delegate = delegate;
     this.scheduler = scheduler;
     this.cache = cache;
     this.metricsServer = metricsServer;
+    this.profiles = profiles;
   }
 
   @Override
@@ -57,10 +61,17 @@ final class OwningPreparer implements RemoteLayerPreparer {
     try {
       delegate.close();
     } finally {
-      scheduler.close();
-      cache.close();
-      if (metricsServer != null) {
-        metricsServer.close();
+      try {
+        scheduler.close();
+        cache.close();
+        if (metricsServer != null) {
+          metricsServer.close();
+        }
+      } finally {
+        // after the layers are unmounted: the final flush holds every access
+        if (profiles.isPresent()) {
+          profiles.get().close();
+        }
       }
     }
   }

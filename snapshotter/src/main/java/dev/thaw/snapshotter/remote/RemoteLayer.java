@@ -1,5 +1,6 @@
 package dev.thaw.snapshotter.remote;
 
+import dev.thaw.fuse.AccessObserver;
 import dev.thaw.image.blob.BlobSource;
 import dev.thaw.snapshotter.fetch.CachingChunkSource;
 import dev.thaw.snapshotter.fetch.FetchContext;
@@ -62,10 +63,28 @@ public final class RemoteLayer implements AutoCloseable {
       LayerMounter mounter,
       Path mountpoint)
       throws IOException {
+    return mount(name, blob, layer, ctx, mounter, mountpoint, AccessObserver.NONE);
+  }
+
+  /**
+   * Like {@link #mount(String, BlobSource, OpenedLayer, FetchContext, LayerMounter, Path)}, telling
+   * {@code observer} of each file's first open (the start-up profile recorder).
+   *
+   * @throws IOException if the mount fails
+   */
+  public static RemoteLayer mount(
+      String name,
+      BlobSource blob,
+      OpenedLayer layer,
+      FetchContext ctx,
+      LayerMounter mounter,
+      Path mountpoint,
+      AccessObserver observer)
+      throws IOException {
     LayerHealth health = new LayerHealth();
     LayerFetcher fetcher = new LayerFetcher(name, blob, layer.codec(), ctx, health);
     CachingChunkSource source = new CachingChunkSource(LayerChunks.of(layer.index()), fetcher);
-    Closeable mount = mounter.mount(name, layer.index(), source, mountpoint);
+    Closeable mount = mounter.mount(name, layer.index(), source, mountpoint, observer);
     LayerPrefetcher prefetcher = new LayerPrefetcher(layer.index(), fetcher);
     prefetcher.start();
     LOG.info(

@@ -42,9 +42,10 @@ public final class SeekableLayers {
 
   /** Mounts with {@link LayerMount#mount}, naming the mount after the layer. */
   public static LayerMounter fuseMounter() {
-    return (name, index, source, mountpoint) -> {
+    return (name, index, source, mountpoint, observer) -> {
       LayerMount mount =
-          LayerMount.mount(index, source, mountpoint, MountOptions.named(mountName(name)));
+          LayerMount.mount(
+              index, source, mountpoint, MountOptions.named(mountName(name)), observer);
       return mount::close;
     };
   }

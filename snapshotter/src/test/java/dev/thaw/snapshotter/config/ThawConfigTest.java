@@ -45,7 +45,10 @@ class ThawConfigTest {
                 "background_rate = \"1GiB\"",
                 "[registry]",
                 "insecure = [\"127.0.0.1:5001\"]",
-                "docker_config = \"/etc/docker.json\""));
+                "docker_config = \"/etc/docker.json\"",
+                "[profile]",
+                "enabled = false",
+                "window = \"2m\""));
     assertEquals(Path.of("/srv/thaw"), c.root());
     assertEquals(Path.of("/run/t.sock"), c.address());
     assertEquals("debug", c.logLevel());
@@ -58,6 +61,8 @@ class ThawConfigTest {
     assertEquals(1L << 30, c.backgroundFetchBytesPerSecond());
     assertEquals(List.of("127.0.0.1:5001"), c.insecureRegistries());
     assertEquals(Path.of("/etc/docker.json"), c.dockerConfig());
+    assertEquals(false, c.profileEnabled());
+    assertEquals(Duration.ofMinutes(2), c.profileWindow());
   }
 
   @ParameterizedTest
@@ -76,6 +81,10 @@ class ThawConfigTest {
         "registry = { insecure = \"a\" }|registry.insecure",
         "cache = 3|cache: must be a table",
         "root = |not valid TOML",
+        "profile = { window = \"0s\" }|profile.window: must be positive",
+        "profile = { window = \"soon\" }|profile.window",
+        "profile = { enabled = 1 }|profile.enabled: must be true or false",
+        "profile = { windows = \"1s\" }|profile.windows: unknown key",
       })
   void parse_bad_refusedNamingKey(String toml, String expected) {
     InvalidConfigException e =

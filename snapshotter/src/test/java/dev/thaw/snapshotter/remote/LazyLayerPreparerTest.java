@@ -69,7 +69,7 @@ class LazyLayerPreparerTest {
                 (blob, layer, toc) -> {
                   throw new AssertionError("not reached");
                 },
-                (name, index, source, mountpoint) -> {
+                (name, index, source, mountpoint, observer) -> {
                   throw new AssertionError("not reached");
                 },
                 FetchContext.of(
@@ -100,7 +100,7 @@ class LazyLayerPreparerTest {
                 (blob, layer, toc) -> {
                   throw new AssertionError("not reached");
                 },
-                (name, index, source, mountpoint) -> {
+                (name, index, source, mountpoint, observer) -> {
                   throw new AssertionError("not reached");
                 },
                 FetchContext.of(

@@ -1,0 +1,215 @@
+package dev.thaw.snapshotter.profile;
+
+import dev.thaw.fuse.AccessObserver;
+import dev.thaw.fuse.AccessedFile;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Records, per image, which files its containers open in their first moments: a window of {@link
+ * #window()} starting at the image's first file access through any of its lazily mounted layers.
+ * The first open of each file on a mount arrives on a FUSE thread ({@link #observer}); it is
+ * stamped and queued without locks or I/O. A flusher thread writes the queue, window starts and the
+ * files' byte counts to the {@link ProfileStore} every {@link #FLUSH_INTERVAL}, and once more at
+ * {@link #close}. A window that ended stays ended across restarts (its start is stored).
+ *
+ * <p>Thread-safe.
+ */
+public final class ProfileRecorder implements AutoCloseable {
+  /** How often recorded accesses reach the store. */
+  public static final Duration FLUSH_INTERVAL = Duration.ofMillis(500);
+
+  private static final Logger LOG = Logger.getLogger(ProfileRecorder.class.getName());
+
+  private final ProfileStore store;
+  private final Duration window;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, ImageWindow> windows = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Access> queue = new ConcurrentLinkedQueue<>();
+  private final ScheduledExecutorService flusher;
+  private final Object flushLock = new Object();
+
+  /** An image's window and the files whose byte counts still change, owned by the flusher. */
+  private static final class ImageWindow {
+    final String image;
+    volatile Instant start;
+    boolean startStored;
+    final List<Access> open = new ArrayList<>();
+
+    ImageWindow(String image, Instant start, boolean startStored) {
+      this.image = image;
+      this.start = start;
+      this.startStored = startStored;
+    }
+  }
+
+  /** One first open, as queued by a FUSE thread. */
+  private record Access(String image, String layer, AccessedFile file, Instant at) {
+    ProfiledFile profiled() {
+      return new ProfiledFile(image, file.path(), at, layer, file.bytesRead());
+    }
+  }
+
+  private ProfileRecorder(ProfileStore store, Duration window, Clock clock, boolean flushThread) {
+    this.store = store;
+    this.window = window;
+    this.clock = clock;
+    if (flushThread) {
+      this.flusher =
+          Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "thaw-profile-flush");
+            t.setDaemon(true);
+            return t;
+          });
+      long ms = FLUSH_INTERVAL.toMillis();
+      flusher.scheduleWithFixedDelay(this::flushLogged, ms, ms, TimeUnit.MILLISECONDS);
+    } else {
+      this.flusher = null;
+    }
+  }
+
+  /**
+   * A recorder writing to {@code store}, which it owns from now on, flushing on its own thread.
+   *
+   * @param window how long after an image's first file access its profile records
+   * @throws IOException if the stored windows cannot be read
+   */
+  public static ProfileRecorder start(ProfileStore store, Duration window, Clock clock)
+      throws IOException {
+    return create(store, window, clock, true);
+  }
+
+  /** Like {@link #start} without the flusher thread: tests call {@link #flush()} themselves. */
+  static ProfileRecorder manual(ProfileStore store, Duration window, Clock clock)
+      throws IOException {
+    return create(store, window, clock, false);
+  }
+
+  private static ProfileRecorder create(
+      ProfileStore store, Duration window, Clock clock, boolean flushThread) throws IOException {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(clock, "clock");
+    if (window.isZero() || window.isNegative()) {
+      throw new IllegalArgumentException("profile window " + window + " must be positive");
+    }
+    Map<String, Instant> stored = store.windowStarts();
+    ProfileRecorder r = new ProfileRecorder(store, window, clock, flushThread);
+    stored.forEach((image, start) -> r.windows.put(image, new ImageWindow(image, start, true)));
+    return r;
+  }
+
+  /** The recording window per image. */
+  public Duration window() {
+    return window;
+  }
+
+  /**
+   * The observer for one mounted layer of {@code image}: it records the layer's first opens under
+   * the image while the image's window is open.
+   *
+   * @param image the image reference (canonical form)
+   * @param layer the layer's digest
+   */
+  public AccessObserver observer(String image, String layer) {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(layer, "layer");
+    return file -> opened(image, layer, file);
+  }
+
+  private void opened(String image, String layer, AccessedFile file) {
+    Instant now = clock.instant();
+    ImageWindow w = windows.get(image);
+    if (w == null) {
+      // once per image: the first access opens its window
+      w = windows.computeIfAbsent(image, i -> new ImageWindow(i, now, false));
+    }
+    if (now.isAfter(w.start.plus(window))) {
+      return;
+    }
+    queue.add(new Access(image, layer, file, now));
+  }
+
+  /**
+   * Writes what was recorded since the last flush: new windows, first accesses, and the byte counts
+   * of files in windows still open (a final count for windows that just ended).
+   *
+   * @throws IOException if the store fails; the batch is then dropped (logged by the caller)
+   */
+  public void flush() throws IOException {
+    synchronized (flushLock) {
+      Instant now = clock.instant();
+      Map<String, Instant> newWindows = new HashMap<>();
+      for (ImageWindow w : windows.values()) {
+        if (!w.startStored) {
+          newWindows.put(w.image, w.start);
+        }
+      }
+      List<ProfiledFile> accesses = new ArrayList<>();
+      for (Access a; (a = queue.poll()) != null; ) {
+        accesses.add(a.profiled());
+        windows.get(a.image()).open.add(a);
+      }
+      List<ProfiledFile> counts = new ArrayList<>();
+      for (ImageWindow w : windows.values()) {
+        if (w.open.isEmpty()) {
+          continue;
+        }
+        for (Access a : w.open) {
+          counts.add(a.profiled());
+        }
+        if (now.isAfter(w.start.plus(window))) {
+          w.open.clear();
+        }
+      }
+      if (newWindows.isEmpty() && accesses.isEmpty() && counts.isEmpty()) {
+        return;
+      }
+      store.write(newWindows, accesses, counts);
+      for (String image : newWindows.keySet()) {
+        windows.get(image).startStored = true;
+      }
+    }
+  }
+
+  private void flushLogged() {
+    try {
+      flush();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "record start-up profiles: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops the flusher, writes what is left and closes the store. */
+  @Override
+  public void close() throws IOException {
+    if (flusher != null) {
+      flusher.shutdown();
+      try {
+        if (!flusher.awaitTermination(10, TimeUnit.SECONDS)) {
+          LOG.warning("profile flusher still running after 10 s; closing anyway");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      flush();
+    } finally {
+      store.close();
+    }
+  }
+}
