@@ -12,6 +12,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -63,6 +65,47 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
 
   Path socket() {
     return socket;
+  }
+
+  /** The daemon's state directory. */
+  Path root() {
+    return root;
+  }
+
+  /** What a {@code thaw-snapshotter} command line printed, and its exit code. */
+  record CliResult(int exitCode, String stdout, String stderr) {}
+
+  /**
+   * Runs {@code thaw-snapshotter ARGS} from the shaded jar as its own process (beside the running
+   * daemon), bounded to 60 s.
+   */
+  CliResult cli(String... args) throws IOException, InterruptedException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            java.toString(), "--enable-native-access=ALL-UNNAMED", "-jar", shadedJar().toString()));
+    command.addAll(List.of(args));
+    Path stdout = Files.createTempFile("thaw-cli-", ".out");
+    Path stderr = Files.createTempFile("thaw-cli-", ".err");
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile())
+              .start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("thaw-snapshotter " + String.join(" ", args) + ": timed out");
+      }
+      return new CliResult(
+          p.exitValue(),
+          Files.readString(stdout, StandardCharsets.UTF_8),
+          Files.readString(stderr, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(stdout);
+      Files.deleteIfExists(stderr);
+    }
   }
 
   /** The containerd config that registers this daemon as snapshotter {@code thaw}. */
