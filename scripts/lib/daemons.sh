@@ -99,16 +99,29 @@ YAML
   fail "docker-registry did not start on $REGISTRY"
 }
 
-# start_containerd [EXTRA_TOML]: a private containerd, root/state/socket under $WORK.
+# start_containerd [EXTRA_TOML]: a private containerd, root/state/socket under $WORK. Its CRI plugin
+# is off unless CONTAINERD_CRI=1; then its CNI directories are under $WORK (pulls need no CNI) and
+# its streaming server listens on a free 127.0.0.1 port. EXTRA_TOML may add the CRI plugin's
+# [plugins."io.containerd.grpc.v1.cri".containerd] table, not the plugin's own table.
 start_containerd() {
-  local dir=$WORK/containerd
+  local dir=$WORK/containerd cri_disabled='"io.containerd.grpc.v1.cri", ' cri_toml=''
   mkdir -p "$dir"
   CONTAINERD_ADDRESS=$dir/containerd.sock
+  if [[ ${CONTAINERD_CRI:-} == 1 ]]; then
+    cri_disabled=''
+    cri_toml=$(printf '%s\n' \
+      '[plugins."io.containerd.grpc.v1.cri"]' \
+      '  stream_server_address = "127.0.0.1"' \
+      '  stream_server_port = "0"' \
+      '[plugins."io.containerd.grpc.v1.cri".cni]' \
+      "  bin_dir = \"$dir/cni/bin\"" \
+      "  conf_dir = \"$dir/cni/conf\"")
+  fi
   cat >"$dir/config.toml" <<TOML
 version = 2
 root = "$dir/root"
 state = "$dir/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
+disabled_plugins = [${cri_disabled}"io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
 [grpc]
   address = "$CONTAINERD_ADDRESS"
 [ttrpc]
@@ -119,6 +132,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.a
   address = ""
 [plugins."io.containerd.internal.v1.opt"]
   path = "$dir/opt"
+${cri_toml}
 ${1:-}
 TOML
   containerd --config "$dir/config.toml" >"$dir/log" 2>&1 </dev/null &

@@ -10,10 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Entry point of {@code thaw-snapshotter}. Subcommands: {@code serve} (the daemon); the fetch
- * engine's {@code mount} and {@code pull} are registered here as they land. Exit code 0 on success,
- * 1 on failure with one line on stderr (the stack trace only with {@code --debug}), 2 on a usage
- * error.
+ * Entry point of {@code thaw-snapshotter}. Subcommands: {@code serve} (the daemon), {@code mount}
+ * (one layer mounted lazily, by hand), {@code profile} (start-up access profiles) and {@code pull}
+ * (a lazy pull through containerd's CRI). Exit code 0 on success, 1 on failure with one line on
+ * stderr (the stack trace only with {@code --debug}), 2 on a usage error.
  */
 @Command(
     name = "thaw-snapshotter",
@@ -23,13 +23,16 @@ import picocli.CommandLine.Option;
     subcommands = {
       ServeCommand.class,
       dev.thaw.snapshotter.remote.MountCommand.class,
-      dev.thaw.snapshotter.profile.ProfileCommand.class
+      dev.thaw.snapshotter.profile.ProfileCommand.class,
+      dev.thaw.snapshotter.cri.PullCommand.class
     })
 public final class ThawSnapshotterMain {
 
   // held strongly: JUL forgets the level of a logger nobody references
   private static final Logger NETTY_BOOTSTRAP =
       Logger.getLogger("io.netty.bootstrap.ServerBootstrap");
+  private static final Logger NETTY_CLIENT_BOOTSTRAP =
+      Logger.getLogger("io.netty.bootstrap.Bootstrap");
 
   @Option(
       names = "--debug",
@@ -80,7 +83,8 @@ public final class ThawSnapshotterMain {
     rootLogger.addHandler(handler);
     rootLogger.setLevel(jul);
     // gRPC asks every child channel for SO_KEEPALIVE, which Unix sockets lack: one warning per
-    // connection from containerd, not worth reading.
+    // connection from containerd (and one per connection `pull` makes to it), not worth reading.
     NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+    NETTY_CLIENT_BOOTSTRAP.setLevel(Level.SEVERE);
   }
 }

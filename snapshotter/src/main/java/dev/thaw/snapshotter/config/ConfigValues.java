@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the value syntaxes of the config file: sizes and durations. Thread-safe (stateless). */
-final class ConfigValues {
+public final class ConfigValues {
 
   private static final Pattern SIZE =
       Pattern.compile(
@@ -20,7 +20,7 @@ final class ConfigValues {
    * Parses a size: plain bytes or a number with a unit ({@code KiB MiB GiB TiB}; {@code KB MB GB
    * TB} and {@code K M G T} are read as the same powers of 1024).
    */
-  static long size(String key, String text) throws InvalidConfigException {
+  public static long size(String key, String text) throws InvalidConfigException {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
       throw new InvalidConfigException(
@@ -43,7 +43,7 @@ final class ConfigValues {
   }
 
   /** Parses a duration such as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */
-  static Duration duration(String key, String text) throws InvalidConfigException {
+  public static Duration duration(String key, String text) throws InvalidConfigException {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
       throw new InvalidConfigException(

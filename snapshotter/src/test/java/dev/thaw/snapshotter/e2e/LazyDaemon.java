@@ -67,7 +67,7 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
     return socket;
   }
 
-  /** The daemon's state directory. */
+  /** The daemon's state directory; its remote layers are FUSE mounts below it. */
   Path root() {
     return root;
   }
@@ -163,6 +163,14 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
 
   /** The sum of all {@code thaw_fetch_bytes_total} samples on the metrics endpoint. */
   long fetchedBytes() throws IOException, InterruptedException {
+    return (long) metric("thaw_fetch_bytes_total");
+  }
+
+  /**
+   * The sum of the samples on the metrics endpoint whose line starts with {@code sample}: a metric
+   * name, or a name with its labels such as {@code thaw_remote_prepares_total{result="succeeded"}}.
+   */
+  double metric(String sample) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest req =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
@@ -171,11 +179,11 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
     String body = http.send(req, HttpResponse.BodyHandlers.ofString()).body();
     double sum = 0;
     for (String line : body.lines().toList()) {
-      if (line.startsWith("thaw_fetch_bytes_total")) {
+      if (line.startsWith(sample)) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
-    return (long) sum;
+    return sum;
   }
 
   /** SIGTERM and wait for a clean exit; returns the exit code. */
@@ -199,7 +207,8 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
     }
   }
 
-  private static Path shadedJar() throws IOException {
+  /** The daemon's shaded jar, built by {@code mvn package} before the ITs run. */
+  static Path shadedJar() throws IOException {
     Path target = Path.of("target").toAbsolutePath();
     try (DirectoryStream<Path> ds =
         Files.newDirectoryStream(target, "thaw-snapshotter-*-all.jar")) {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thaw.indexer.ThawIndexerMain;
 import dev.thaw.testimages.containerd.ContainerdExtension;
 import dev.thaw.testimages.recipes.ImageRecipes;
@@ -13,10 +11,6 @@ import dev.thaw.testimages.registry.RegistryExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -155,24 +149,6 @@ class LazyPullIT {
 
   /** The sum of the layer sizes in the image's manifest (a single-platform image). */
   private static long layersSize(String ref) throws IOException, InterruptedException {
-    String hostRepo = ref.substring(0, ref.lastIndexOf(':'));
-    String tag = ref.substring(ref.lastIndexOf(':') + 1);
-    String host = hostRepo.substring(0, hostRepo.indexOf('/'));
-    String repo = hostRepo.substring(hostRepo.indexOf('/') + 1);
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repo + "/manifests/" + tag))
-            .header(
-                "Accept",
-                "application/vnd.oci.image.manifest.v1+json,"
-                    + "application/vnd.docker.distribution.manifest.v2+json")
-            .timeout(Duration.ofSeconds(10))
-            .build();
-    String body = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).body();
-    long sum = 0;
-    for (JsonNode layer : new ObjectMapper().readTree(body).path("layers")) {
-      sum += layer.path("size").asLong();
-    }
-    assertTrue(sum > 0, body);
-    return sum;
+    return RegistryManifests.layerSizes(ref).stream().mapToLong(Long::longValue).sum();
   }
 }

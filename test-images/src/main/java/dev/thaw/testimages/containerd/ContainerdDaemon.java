@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -23,7 +24,10 @@ import java.util.stream.Stream;
  * snapshotter ({@code ctr run --snapshotter overlayfs}, the default) and containerd's default
  * {@code io.containerd.runc.v2} runtime with cgroupfs (v1 or v2 both work). Images come from a test
  * registry over plain HTTP: {@code ctr image pull --plain-http HOST/REPO:TAG}. CRI is disabled
- * unless asked for (it needs nothing else, but costs start-up time).
+ * unless asked for (it costs start-up time). With CRI, its CNI directories are under the daemon's
+ * directory (no network config: pulls and {@code ctr -n k8s.io run} need none, pod sandboxes
+ * would), its streaming server listens on a free 127.0.0.1 port, and it reaches a registry on
+ * 127.0.0.1 over plain HTTP by itself.
  *
  * <p>Thread-safe: {@link #ctr} may be called concurrently.
  */
@@ -54,6 +58,25 @@ public final class ContainerdDaemon implements AutoCloseable {
    *     message carries the end of its log
    */
   public static ContainerdDaemon start(String extraConfig, boolean cri) throws IOException {
+    return start(extraConfig, cri, Optional.empty());
+  }
+
+  /**
+   * Starts containerd with its CRI plugin unpacking images with {@code criSnapshotter} and passing
+   * layer annotations to it as labels ({@code disable_snapshot_annotations = false}), as a node
+   * configured for a remote snapshotter is.
+   *
+   * @param extraConfig TOML appended to the generated config; it must not repeat the CRI plugin's
+   *     tables either
+   * @throws IOException as {@link #start(String, boolean)}
+   */
+  public static ContainerdDaemon startWithCri(String extraConfig, String criSnapshotter)
+      throws IOException {
+    return start(extraConfig, true, Optional.of(criSnapshotter));
+  }
+
+  private static ContainerdDaemon start(
+      String extraConfig, boolean cri, Optional<String> criSnapshotter) throws IOException {
     Path binary = Path.of("/usr/bin/containerd");
     if (!Files.isExecutable(binary)) {
       throw new IOException(
@@ -65,7 +88,8 @@ public final class ContainerdDaemon implements AutoCloseable {
       throw new IOException("start containerd: socket path too long for a unix socket: " + socket);
     }
     Path config = dir.resolve("config.toml");
-    Files.writeString(config, config(dir, socket, extraConfig, cri), StandardCharsets.UTF_8);
+    Files.writeString(
+        config, config(dir, socket, extraConfig, cri, criSnapshotter), StandardCharsets.UTF_8);
     Path log = dir.resolve("containerd.log");
     Process process =
         new ProcessBuilder(binary.toString(), "--config", config.toString())
@@ -84,6 +108,11 @@ public final class ContainerdDaemon implements AutoCloseable {
   }
 
   static String config(Path dir, Path socket, String extraConfig, boolean cri) {
+    return config(dir, socket, extraConfig, cri, Optional.empty());
+  }
+
+  static String config(
+      Path dir, Path socket, String extraConfig, boolean cri, Optional<String> criSnapshotter) {
     List<String> disabled =
         new ArrayList<>(
             List.of(
@@ -110,6 +139,22 @@ public final class ContainerdDaemon implements AutoCloseable {
     toml.append("[plugins.\"io.containerd.internal.v1.opt\"]\n  path = ")
         .append(quote(dir.resolve("opt")))
         .append("\n\n");
+    if (cri) {
+      toml.append("[plugins.\"io.containerd.grpc.v1.cri\"]\n");
+      toml.append("  stream_server_address = \"127.0.0.1\"\n");
+      toml.append("  stream_server_port = \"0\"\n");
+      // Default /etc/cni/net.d and /opt/cni/bin belong to the host; nothing here needs CNI.
+      toml.append("[plugins.\"io.containerd.grpc.v1.cri\".cni]\n");
+      toml.append("  bin_dir = ").append(quote(dir.resolve("cni/bin"))).append('\n');
+      toml.append("  conf_dir = ").append(quote(dir.resolve("cni/conf"))).append('\n');
+      criSnapshotter.ifPresent(name ->
+          toml.append("[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n")
+              .append("  snapshotter = \"")
+              .append(name)
+              .append("\"\n")
+              .append("  disable_snapshot_annotations = false\n"));
+      toml.append('\n');
+    }
     toml.append(extraConfig).append('\n');
     return toml.toString();
   }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ContainerdExtension implements BeforeAllCallback, AfterAllCallback {
   private Supplier<String> extraConfig = () -> "";
   private boolean cri;
+  private String criSnapshotter;
   private volatile ContainerdDaemon daemon;
 
   /** A containerd without extra configuration and without CRI. */
@@ -54,9 +55,24 @@ public final class ContainerdExtension implements BeforeAllCallback, AfterAllCal
     return this;
   }
 
+  /**
+   * Keeps containerd's CRI plugin and has it unpack pulled images with {@code snapshotter}, passing
+   * the layer annotations as labels ({@code disable_snapshot_annotations = false}): what a node
+   * that pulls lazily through kubelet is configured with. Images pulled through CRI land in
+   * namespace {@code k8s.io}.
+   */
+  public ContainerdExtension withCri(String snapshotter) {
+    this.cri = true;
+    this.criSnapshotter = Objects.requireNonNull(snapshotter, "snapshotter");
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
-    daemon = ContainerdDaemon.start(extraConfig.get(), cri);
+    daemon =
+        criSnapshotter == null
+            ? ContainerdDaemon.start(extraConfig.get(), cri)
+            : ContainerdDaemon.startWithCri(extraConfig.get(), criSnapshotter);
   }
 
   @Override

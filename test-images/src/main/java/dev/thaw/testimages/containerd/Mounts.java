@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,26 @@ public final class Mounts {
         .distinct()
         .sorted(Comparator.comparingInt(String::length).reversed())
         .toList();
+  }
+
+  /**
+   * Mount points at or below {@code dir} whose file system type starts with {@code fsTypePrefix}
+   * (e.g. {@code fuse} for {@code fuse} and {@code fuse.thaw}), in mountinfo order.
+   */
+  public static List<String> mountPointsUnder(Path dir, String fsTypePrefix) throws IOException {
+    String prefix = dir.toAbsolutePath().normalize().toString();
+    List<String> points = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      // Optional fields end at " - ", after which come the type, source and super options.
+      String[] halves = line.split(" - ", 2);
+      String point = unescape(halves[0].split(" ")[4]);
+      if ((point.equals(prefix) || point.startsWith(prefix + "/"))
+          && halves.length == 2
+          && halves[1].startsWith(fsTypePrefix)) {
+        points.add(point);
+      }
+    }
+    return points;
   }
 
   /** mountinfo escapes space, tab, newline and backslash as a backslash and three octal digits. */
