@@ -15,10 +15,19 @@ public interface AccessObserver {
   AccessObserver NONE = file -> {};
 
   /**
-   * Called once per regular file (per inode: hardlinks count once) and mount, on its first
-   * successful open, before the open returns to the kernel.
+   * Called once per regular file (per inode: hardlinks count once), mount and {@link
+   * #generation()}, on its first successful open, before the open returns to the kernel.
    *
    * @param file the file; {@link AccessedFile#bytesRead()} keeps counting after this call
    */
   void opened(AccessedFile file);
+
+  /**
+   * A number that changes when the observer wants each file's next open reported again, e.g. when
+   * another image starts sharing the layer. Read on every open, so it must be cheap (a volatile
+   * read). The default, a constant, reports each file once per mount.
+   */
+  default int generation() {
+    return 0;
+  }
 }

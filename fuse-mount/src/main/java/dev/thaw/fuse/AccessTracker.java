@@ -4,14 +4,16 @@ import dev.thaw.image.toc.TocIndex;
 import dev.thaw.image.toc.TocNode;
 import dev.thaw.image.toc.TocPaths;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Per-mount access state for an {@link AccessObserver}: which regular files have been opened (one
- * slot per inode) and how many bytes were read from each. Lock-free: a first open is one
- * compare-and-set and one {@link AccessedFile}; a read is one atomic add into a preallocated array,
- * without allocation.
+ * slot per inode) and how many bytes were read from each. Lock-free: an open is a volatile read
+ * and, the first time per {@link AccessObserver#generation()}, one compare-and-set (and, once per
+ * file, one {@link AccessedFile}); a read is one atomic add into a preallocated array, without
+ * allocation.
  *
  * <p>Thread-safe.
  */
@@ -20,11 +22,13 @@ final class AccessTracker {
 
   private final AccessObserver observer;
   private final AtomicReferenceArray<AccessedFile> opened;
+  private final AtomicIntegerArray reported;
   private final AtomicLongArray bytesRead;
 
   private AccessTracker(AccessObserver observer, int slots) {
     this.observer = observer;
     this.opened = new AtomicReferenceArray<>(slots);
+    this.reported = new AtomicIntegerArray(slots);
     this.bytesRead = new AtomicLongArray(slots);
   }
 
@@ -46,23 +50,31 @@ final class AccessTracker {
     return new AccessTracker(observer, (int) max + 1);
   }
 
-  /** Records an open of regular file {@code file}; tells the observer if it is the first. */
+  /**
+   * Records an open of regular file {@code file}; tells the observer if it is the first in the
+   * observer's current generation.
+   */
   void opened(TocNode file) {
     int slot = (int) file.inode();
-    if (opened.get(slot) != null) {
+    // reported[slot] holds generation + 1 of the last report; 0 = never reported
+    int want = observer.generation() + 1;
+    int had = reported.get(slot);
+    if (had == want || !reported.compareAndSet(slot, had, want)) {
       return;
     }
-    AccessedFile f =
-        new AccessedFile(
-            "/" + TocPaths.normalize(file.entry().name()).orElse(file.path()),
-            file.entry().size(),
-            () -> bytesRead.get(slot));
-    if (opened.compareAndSet(slot, null, f)) {
-      try {
-        observer.opened(f);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "access observer failed on " + f.path(), e);
-      }
+    AccessedFile f = opened.get(slot);
+    if (f == null) {
+      AccessedFile created =
+          new AccessedFile(
+              "/" + TocPaths.normalize(file.entry().name()).orElse(file.path()),
+              file.entry().size(),
+              () -> bytesRead.get(slot));
+      f = opened.compareAndSet(slot, null, created) ? created : opened.get(slot);
+    }
+    try {
+      observer.opened(f);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "access observer failed on " + f.path(), e);
     }
   }
 

@@ -91,6 +91,36 @@ class AccessTrackerTest {
   }
 
   @Test
+  void opened_generationChanged_reportedAgainOncePerGeneration() throws Exception {
+    TocIndex index = index();
+    java.util.concurrent.atomic.AtomicInteger generation =
+        new java.util.concurrent.atomic.AtomicInteger();
+    AccessTracker tracker =
+        AccessTracker.forIndex(
+            index,
+            new AccessObserver() {
+              @Override
+              public void opened(AccessedFile file) {
+                seen.add(file);
+              }
+
+              @Override
+              public int generation() {
+                return generation.get();
+              }
+            });
+    TocNode a = node(index, "usr/lib/a.so");
+    tracker.opened(a);
+    tracker.opened(a);
+    generation.incrementAndGet();
+    tracker.opened(a);
+    tracker.opened(a);
+    assertEquals(2, seen.size());
+    AccessedFile first = seen.poll();
+    assertEquals(first, seen.poll(), "one AccessedFile per file, reported again");
+  }
+
+  @Test
   void opened_observerThrows_openStillCounted() throws Exception {
     TocIndex index = index();
     AccessTracker tracker =

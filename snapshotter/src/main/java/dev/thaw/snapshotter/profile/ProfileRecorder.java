@@ -1,6 +1,5 @@
 package dev.thaw.snapshotter.profile;
 
-import dev.thaw.fuse.AccessObserver;
 import dev.thaw.fuse.AccessedFile;
 import java.io.IOException;
 import java.time.Clock;
@@ -8,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -49,6 +50,7 @@ public final class ProfileRecorder implements AutoCloseable {
     volatile Instant start;
     boolean startStored;
     final List<Access> open = new ArrayList<>();
+    final Set<String> recorded = new HashSet<>();
 
     ImageWindow(String image, Instant start, boolean startStored) {
       this.image = image;
@@ -119,28 +121,31 @@ public final class ProfileRecorder implements AutoCloseable {
 
   /**
    * The observer for one mounted layer of {@code image}: it records the layer's first opens under
-   * the image while the image's window is open.
+   * the image (and under images added later with {@link ProfiledLayer#addImage}) while their
+   * windows are open.
    *
-   * @param image the image reference (canonical form)
    * @param layer the layer's digest
+   * @param image the image reference (canonical form) the layer is mounted for
    */
-  public AccessObserver observer(String image, String layer) {
+  public ProfiledLayer layer(String layer, String image) {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(layer, "layer");
-    return file -> opened(image, layer, file);
+    return new ProfiledLayer(this, layer, image);
   }
 
-  private void opened(String image, String layer, AccessedFile file) {
+  /** A first open on a layer used by {@code images}; runs on a FUSE thread. */
+  void opened(List<String> images, String layer, AccessedFile file) {
     Instant now = clock.instant();
-    ImageWindow w = windows.get(image);
-    if (w == null) {
-      // once per image: the first access opens its window
-      w = windows.computeIfAbsent(image, i -> new ImageWindow(i, now, false));
+    for (String image : images) {
+      ImageWindow w = windows.get(image);
+      if (w == null) {
+        // once per image: its first access opens its window
+        w = windows.computeIfAbsent(image, i -> new ImageWindow(i, now, false));
+      }
+      if (!now.isAfter(w.start.plus(window))) {
+        queue.add(new Access(image, layer, file, now));
+      }
     }
-    if (now.isAfter(w.start.plus(window))) {
-      return;
-    }
-    queue.add(new Access(image, layer, file, now));
   }
 
   /**
@@ -160,8 +165,12 @@ public final class ProfileRecorder implements AutoCloseable {
       }
       List<ProfiledFile> accesses = new ArrayList<>();
       for (Access a; (a = queue.poll()) != null; ) {
-        accesses.add(a.profiled());
-        windows.get(a.image()).open.add(a);
+        ImageWindow w = windows.get(a.image());
+        // a shared layer reports its files again when an image joins: keep the first only
+        if (w.recorded.add(a.file().path())) {
+          accesses.add(a.profiled());
+          w.open.add(a);
+        }
       }
       List<ProfiledFile> counts = new ArrayList<>();
       for (ImageWindow w : windows.values()) {
@@ -173,6 +182,7 @@ public final class ProfileRecorder implements AutoCloseable {
         }
         if (now.isAfter(w.start.plus(window))) {
           w.open.clear();
+          w.recorded.clear();
         }
       }
       if (newWindows.isEmpty() && accesses.isEmpty() && counts.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.thaw.image.oci.RegistryReference;
 import dev.thaw.image.registry.RegistryClient;
 import dev.thaw.snapshotter.fetch.FetchContext;
 import dev.thaw.snapshotter.profile.ProfileRecorder;
+import dev.thaw.snapshotter.profile.ProfiledLayer;
 import dev.thaw.snapshotter.snapshots.RemoteLayerPreparer;
 import dev.thaw.snapshotter.snapshots.RemoteLayerRequest;
 import dev.thaw.snapshotter.snapshots.RemotePrepareOutcome;
@@ -15,9 +16,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,6 +43,14 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
   private final Duration prefetchTimeout;
   private final Optional<ProfileRecorder> profiles;
   private final Map<Path, RemoteLayer> mounted = new ConcurrentHashMap<>();
+
+  /**
+   * Profiled layers by chainID, with their parent's chainID: a later image's Prepare names a shared
+   * stack as parent, and walking up from there adds the image to every shared layer's profile.
+   */
+  private final Map<String, ChainLink> chains = new ConcurrentHashMap<>();
+
+  private record ChainLink(Path mountpoint, String parent, ProfiledLayer profiled) {}
 
   /**
    * A preparer fetching through {@code ctx}; it does not own {@code ctx}'s cache and scheduler.
@@ -135,22 +146,56 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
     BlobSource blob = client.blobSource(at.image(), descriptor);
     try {
       OpenedLayer opened = opener.open(blob, at.layer().toString(), at.tocDigest());
-      AccessObserver observer =
-          profiles
-              .map(p -> p.observer(at.image().toString(), at.layer().toString()))
-              .orElse(AccessObserver.NONE);
+      String image = at.image().toString();
+      Optional<ProfiledLayer> profiled = profiles.map(p -> p.layer(at.layer().toString(), image));
       RemoteLayer layer =
           RemoteLayer.mount(
-              at.layer().toString(), blob, opened, ctx, mounter, request.mountpoint(), observer);
+              at.layer().toString(),
+              blob,
+              opened,
+              ctx,
+              mounter,
+              request.mountpoint(),
+              profiled.map(AccessObserver.class::cast).orElse(AccessObserver.NONE));
       RemoteLayer previous = mounted.put(request.mountpoint(), layer);
       if (previous != null) {
         closeQuietly(previous);
+      }
+      if (profiled.isPresent()) {
+        chains.put(
+            request.chainId(),
+            new ChainLink(request.mountpoint(), request.parent(), profiled.get()));
+        shareLowerLayers(request.parent(), image);
       }
       return layer;
     } catch (IOException | RuntimeException e) {
       blob.close();
       throw e;
     }
+  }
+
+  /**
+   * Adds {@code image} to the profiles of the lazily mounted layers below {@code parent}, which
+   * another image mounted first (containerd skips the Prepare of a layer it already has). Stops at
+   * the first layer that is not lazily mounted here.
+   */
+  private void shareLowerLayers(String parent, String image) {
+    Set<String> seen = new HashSet<>();
+    for (String c = parent; !c.isEmpty() && seen.add(c); ) {
+      ChainLink link = chains.get(c);
+      if (link == null) {
+        return;
+      }
+      link.profiled().addImage(image);
+      c = link.parent();
+    }
+  }
+
+  /**
+   * The images recording the first opens of the layer committed as {@code chainId}, if profiled.
+   */
+  Optional<List<String>> profiledImages(String chainId) {
+    return Optional.ofNullable(chains.get(chainId)).map(l -> l.profiled().images());
   }
 
   @Override
@@ -172,6 +217,7 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
   @Override
   public void release(Path mountpoint) throws IOException {
     RemoteLayer layer = mounted.remove(mountpoint);
+    chains.values().removeIf(l -> l.mountpoint().equals(mountpoint));
     if (layer != null) {
       layer.close();
     }

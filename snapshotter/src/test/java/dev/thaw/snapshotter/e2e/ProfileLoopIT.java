@@ -17,8 +17,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * docker-registry, skopeo, umoci and ctr-remote (CI has them).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProfileLoopIT {
   /** What the container reads, in order: the second layer's files against their tar order. */
   private static final String SCRIPT =
@@ -52,11 +55,15 @@ class ProfileLoopIT {
 
   @TempDir Path tmp;
 
+  static String plain;
+  static String lazy;
+
   @Test
+  @Order(1)
   void run_thenExport_thenConvertWithPrefetch_putsReadFilesFirstInReadOrder() throws Exception {
     ImageRecipes recipes = ImageRecipes.fromEnvironment();
-    String plain = recipes.push(recipes.hostToolsLayout(), registry.host(), "thaw/profiled:1");
-    String lazy = registry.host() + "/thaw/profiled:1-esgz";
+    plain = recipes.push(recipes.hostToolsLayout(), registry.host(), "thaw/profiled:1");
+    lazy = registry.host() + "/thaw/profiled:1-esgz";
     indexer("convert", "--insecure-registry", registry.host(), plain, lazy);
 
     containerd.ctrRemote("images", "rpull", "--plain-http", "--snapshotter", "thaw", lazy);
@@ -111,6 +118,61 @@ class ProfileLoopIT {
     }
     assertEquals(inTools.subList(0, Math.min(20, inTools.size())), prefetched.get(0));
     assertEquals(List.of("data/random.bin", "data/hello.txt"), prefetched.get(1));
+  }
+
+  @Test
+  @Order(2)
+  void secondImageSharingBaseLayer_run_exportIncludesSharedLayerFiles() throws Exception {
+    ImageRecipes recipes = ImageRecipes.fromEnvironment();
+    Path extra = Files.createDirectories(tmp.resolve("extra/opt"));
+    Files.writeString(extra.resolve("second.txt"), "second image\n");
+    Path layout =
+        recipes.buildLayout(
+            tmp.resolve("layout"),
+            List.of(recipes.hostToolsRootfs(), tmp.resolve("extra")),
+            List.of("/bin/cat", "/opt/second.txt"));
+    String second = registry.host() + "/thaw/second:1-esgz";
+    indexer(
+        "convert",
+        "--insecure-registry",
+        registry.host(),
+        recipes.push(layout, registry.host(), "thaw/second:1"),
+        second);
+    assertEquals(
+        layerDigests(lazy).getFirst(),
+        layerDigests(second).getFirst(),
+        "the converted host-tools layer differs between the images");
+
+    // containerd already has the tools layer: only the second layer is prepared
+    containerd.ctrRemote("images", "rpull", "--plain-http", "--snapshotter", "thaw", second);
+    String out =
+        containerd.ctr(
+            "run",
+            "--snapshotter",
+            "thaw",
+            "--rm",
+            second,
+            "second1",
+            "/bin/sh",
+            "-c",
+            "head -c 1 /etc/group >/dev/null; cat /opt/second.txt");
+    assertEquals("second image", out.strip());
+
+    List<String> hot = exportWhenContains(second, "/opt/second.txt");
+    assertInOrder(hot, "/bin/sh", "/bin/head", "/bin/cat", "/opt/second.txt");
+  }
+
+  /** The layer digests of {@code ref}'s manifest, by {@code thaw-indexer inspect}. */
+  private static List<String> layerDigests(String ref) {
+    List<String> out = new ArrayList<>();
+    for (String line :
+        indexer("inspect", "--insecure-registry", registry.host(), ref).lines().toList()) {
+      String t = line.strip();
+      if (t.startsWith("layer ")) {
+        out.add(t.split(" ")[2]);
+      }
+    }
+    return out;
   }
 
   /** Exports the profile until it lists {@code last} (recording is flushed every 500 ms). */

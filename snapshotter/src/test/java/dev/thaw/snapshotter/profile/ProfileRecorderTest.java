@@ -74,8 +74,8 @@ class ProfileRecorderTest {
   @Test
   void opened_acrossLayers_exportedInFirstAccessOrder() throws Exception {
     try (ProfileRecorder r = recorder(Duration.ofSeconds(60))) {
-      AccessObserver base = r.observer(APP, BASE);
-      AccessObserver top = r.observer(APP, TOP);
+      AccessObserver base = r.layer(BASE, APP);
+      AccessObserver top = r.layer(TOP, APP);
       top.opened(file("/app/main.py"));
       clock.advance(Duration.ofMillis(1));
       base.opened(file("/usr/bin/python3"));
@@ -93,7 +93,7 @@ class ProfileRecorderTest {
   @Test
   void opened_sameInstant_keepsRecordingOrder() throws Exception {
     try (ProfileRecorder r = recorder(Duration.ofSeconds(60))) {
-      AccessObserver o = r.observer(APP, BASE);
+      AccessObserver o = r.layer(BASE, APP);
       for (String p : List.of("/z", "/a", "/m", "/b")) {
         o.opened(file(p));
       }
@@ -104,7 +104,7 @@ class ProfileRecorderTest {
   @Test
   void opened_afterWindow_notRecorded() throws Exception {
     try (ProfileRecorder r = recorder(Duration.ofSeconds(10))) {
-      AccessObserver o = r.observer(APP, BASE);
+      AccessObserver o = r.layer(BASE, APP);
       o.opened(file("/first"));
       clock.advance(Duration.ofSeconds(10));
       o.opened(file("/at-end"));
@@ -117,12 +117,12 @@ class ProfileRecorderTest {
   @Test
   void opened_samePathOnTwoLayers_recordedOnceAtFirstAccess() throws Exception {
     try (ProfileRecorder r = recorder(Duration.ofSeconds(60))) {
-      r.observer(APP, TOP).opened(file("/etc/hosts"));
+      r.layer(TOP, APP).opened(file("/etc/hosts"));
       clock.advance(Duration.ofMillis(5));
-      r.observer(APP, BASE).opened(file("/bin/sh"));
+      r.layer(BASE, APP).opened(file("/bin/sh"));
       r.flush();
       clock.advance(Duration.ofMillis(5));
-      r.observer(APP, BASE).opened(file("/etc/hosts"));
+      r.layer(BASE, APP).opened(file("/etc/hosts"));
     }
     try (ProfileStore store = ProfileStore.openExisting(db())) {
       List<ProfiledFile> files = store.files(APP);
@@ -135,25 +135,43 @@ class ProfileRecorderTest {
   @Test
   void opened_twoImages_eachItsOwnWindowAndFiles() throws Exception {
     try (ProfileRecorder r = recorder(Duration.ofSeconds(10))) {
-      r.observer(APP, BASE).opened(file("/app"));
+      r.layer(BASE, APP).opened(file("/app"));
       clock.advance(Duration.ofSeconds(30));
-      r.observer(OTHER, TOP).opened(file("/other"));
-      r.observer(APP, BASE).opened(file("/app-late"));
+      r.layer(TOP, OTHER).opened(file("/other"));
+      r.layer(BASE, APP).opened(file("/app-late"));
     }
     assertEquals(List.of("/app"), paths(APP));
     assertEquals(List.of("/other"), paths(OTHER));
   }
 
   @Test
+  void addImage_sharedLayer_laterOpensRecordedForBothImages() throws Exception {
+    try (ProfileRecorder r = recorder(Duration.ofSeconds(60))) {
+      ProfiledLayer base = r.layer(BASE, APP);
+      int before = base.generation();
+      base.opened(file("/bin/sh"));
+      base.addImage(OTHER);
+      base.addImage(OTHER);
+      assertEquals(before + 1, base.generation());
+      assertEquals(List.of(APP, OTHER), base.images());
+      clock.advance(Duration.ofMillis(1));
+      base.opened(file("/bin/sh"));
+      base.opened(file("/bin/cat"));
+    }
+    assertEquals(List.of("/bin/sh", "/bin/cat"), paths(APP));
+    assertEquals(List.of("/bin/sh", "/bin/cat"), paths(OTHER));
+  }
+
+  @Test
   void restart_windowEnded_staysEndedAndKeepsProfile() throws Exception {
     try (ProfileRecorder r = recorder(Duration.ofSeconds(10))) {
-      r.observer(APP, BASE).opened(file("/before-restart"));
+      r.layer(BASE, APP).opened(file("/before-restart"));
     }
     clock.advance(Duration.ofSeconds(3));
     try (ProfileRecorder r = recorder(Duration.ofSeconds(10))) {
-      r.observer(APP, BASE).opened(file("/within-window"));
+      r.layer(BASE, APP).opened(file("/within-window"));
       clock.advance(Duration.ofSeconds(20));
-      r.observer(APP, BASE).opened(file("/after-window"));
+      r.layer(BASE, APP).opened(file("/after-window"));
     }
     assertEquals(List.of("/before-restart", "/within-window"), paths(APP));
   }
@@ -162,7 +180,7 @@ class ProfileRecorderTest {
   void flush_bytesReadGrowDuringWindow_lastCountStored() throws Exception {
     AtomicLong bytes = new AtomicLong();
     try (ProfileRecorder r = recorder(Duration.ofSeconds(10))) {
-      r.observer(APP, BASE).opened(new AccessedFile("/weights", 1 << 20, bytes::get));
+      r.layer(BASE, APP).opened(new AccessedFile("/weights", 1 << 20, bytes::get));
       r.flush();
       bytes.set(4096);
       r.flush();
@@ -184,7 +202,7 @@ class ProfileRecorderTest {
   void start_flusherThread_writesWithoutExplicitFlush() throws Exception {
     try (ProfileRecorder r =
         ProfileRecorder.start(ProfileStore.open(db()), Duration.ofSeconds(60), clock)) {
-      r.observer(APP, BASE).opened(file("/flushed"));
+      r.layer(BASE, APP).opened(file("/flushed"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (paths(APP).isEmpty()) {
         assertTrue(System.nanoTime() < deadline, "not flushed within 10 s");
