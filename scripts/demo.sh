@@ -68,12 +68,19 @@ fetched_bytes() {
 image_bytes=$(layers_size "$REGISTRY/demo:1-esgz")
 say "starting thaw-snapshotter and a containerd that uses it as snapshotter \"thaw\""
 start_thaw
-start_containerd "$(printf '[proxy_plugins.thaw]\n  type = "snapshot"\n  address = "%s"' "$THAW_SOCKET")"
+# The CRI plugin on, unpacking with thaw and passing the layer annotations: a Kubernetes node's setup.
+CONTAINERD_CRI=1 start_containerd "$(printf '%s\n' \
+  '[proxy_plugins.thaw]' \
+  '  type = "snapshot"' \
+  "  address = \"$THAW_SOCKET\"" \
+  '[plugins."io.containerd.grpc.v1.cri".containerd]' \
+  '  snapshotter = "thaw"' \
+  '  disable_snapshot_annotations = false')"
 
-say "lazy: ctr-remote images rpull --snapshotter thaw, then ctr run"
+say "lazy: thaw-snapshotter pull (containerd's CRI image service, as kubelet pulls), then ctr -n k8s.io run"
 start=$(now_ms)
-ctr_remote images rpull --plain-http --snapshotter thaw "$REGISTRY/demo:1-esgz" >/dev/null
-out=$(ctr_ run --rm --snapshotter thaw "$REGISTRY/demo:1-esgz" lazy /bin/sh -c 'echo READY')
+bin/thaw-snapshotter pull --address "$CONTAINERD_ADDRESS" "$REGISTRY/demo:1-esgz"
+out=$(ctr_ -n k8s.io run --rm --snapshotter thaw "$REGISTRY/demo:1-esgz" lazy /bin/sh -c 'echo READY')
 lazy_ms=$(($(now_ms) - start))
 echo "$out"
 [[ $out == *READY* ]] || fail "the lazily pulled container did not print READY"

@@ -46,3 +46,4 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   fi
 fi
 echo "installed thaw-snapshotter into $prefix"
+echo "pull lazily through containerd's CRI (kubelet's path): $prefix/bin/thaw-snapshotter pull REF"

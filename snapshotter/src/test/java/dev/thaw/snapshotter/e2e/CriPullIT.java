@@ -108,6 +108,9 @@ class CriPullIT {
             + " ms%n",
         toolsEsgz, pull.stdout().strip(), fetchedByPull, fetched, image, runMillis);
     assertTrue(fetched > fetchedByPull, "the run read nothing through FUSE: " + fetched);
+    assertTrue(
+        thaw.metric("thaw_mount_first_read_seconds_count") >= 1,
+        "no time from mount to first read recorded");
   }
 
   @Test

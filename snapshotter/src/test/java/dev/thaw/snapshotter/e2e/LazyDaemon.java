@@ -32,6 +32,7 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
   private final Path log;
   private final Path config;
   private final int metricsPort;
+  private Supplier<Path> dockerConfig = () -> null;
   private Process process;
 
   LazyDaemon(Supplier<String> insecureRegistry) {
@@ -48,6 +49,15 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Has the daemon read registry credentials from the docker config the supplier returns when the
+   * daemon starts ({@code [registry] docker_config}).
+   */
+  LazyDaemon withDockerConfig(Supplier<Path> config) {
+    this.dockerConfig = config;
+    return this;
   }
 
   @Override
@@ -124,6 +134,7 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
 
   /** Starts the daemon, trusting {@code insecureRegistry}, and waits until it serves. */
   void start(String insecureRegistry) throws IOException, InterruptedException {
+    Path credentials = dockerConfig.get();
     Files.writeString(
         config,
         String.join(
@@ -134,6 +145,7 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
             "background = false",
             "[registry]",
             "insecure = [\"" + insecureRegistry + "\"]",
+            credentials == null ? "" : "docker_config = \"" + credentials + "\"",
             ""));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     process =
