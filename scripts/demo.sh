@@ -35,44 +35,11 @@ bin/thaw-indexer inspect --insecure-registry "$REGISTRY" "$REGISTRY/demo:1-esgz"
 
 say "layer sizes: original $(human "$(layers_size "$REGISTRY/demo:1")"), eStargz $(human "$(layers_size "$REGISTRY/demo:1-esgz")")"
 
-# start_thaw: thaw-snapshotter serve (root, socket, log under $WORK/thaw), the registry trusted
-# over plain HTTP, metrics on a free port, background fetching off (bytes fetched = bytes read).
-start_thaw() {
-  local dir=$WORK/thaw
-  mkdir -p "$dir"
-  THAW_SOCKET=$dir/thaw.sock
-  THAW_METRICS=127.0.0.1:$(free_port)
-  cat >"$dir/config.toml" <<TOML
-log_level = "info"
-metrics_address = "$THAW_METRICS"
-[fetch]
-background = false
-[registry]
-insecure = ["$REGISTRY"]
-TOML
-  bin/thaw-snapshotter serve --config "$dir/config.toml" --root "$dir/root" --address "$THAW_SOCKET" \
-    >"$dir/log" 2>&1 </dev/null &
-  DAEMON_PIDS+=($!)
-  for _ in $(seq 300); do
-    grep -q "serving snapshots on" "$dir/log" && return
-    sleep 0.1
-  done
-  tail -20 "$dir/log" >&2
-  fail "thaw-snapshotter did not start"
-}
-
-fetched_bytes() {
-  curl -fsS "http://$THAW_METRICS/metrics" | awk '/^thaw_fetch_bytes_total/ {s += $NF} END {printf "%d", s}'
-}
-
 image_bytes=$(layers_size "$REGISTRY/demo:1-esgz")
 say "starting thaw-snapshotter and a containerd that uses it as snapshotter \"thaw\""
 start_thaw
 # The CRI plugin on, unpacking with thaw and passing the layer annotations: a Kubernetes node's setup.
-CONTAINERD_CRI=1 start_containerd "$(printf '%s\n' \
-  '[proxy_plugins.thaw]' \
-  '  type = "snapshot"' \
-  "  address = \"$THAW_SOCKET\"" \
+CONTAINERD_CRI=1 start_containerd "$(thaw_proxy_plugin; printf '%s\n' \
   '[plugins."io.containerd.grpc.v1.cri".containerd]' \
   '  snapshotter = "thaw"' \
   '  disable_snapshot_annotations = false')"
@@ -84,7 +51,7 @@ out=$(ctr_ -n k8s.io run --rm --snapshotter thaw "$REGISTRY/demo:1-esgz" lazy /b
 lazy_ms=$(($(now_ms) - start))
 echo "$out"
 [[ $out == *READY* ]] || fail "the lazily pulled container did not print READY"
-lazy_bytes=$(fetched_bytes)
+lazy_bytes=$(thaw_metric thaw_fetch_bytes_total)
 if grep -q "remote-snapshot-prepared=false" "$WORK/thaw/log"; then
   grep "remote-snapshot-prepared=false" "$WORK/thaw/log" >&2
   fail "thaw fell back to a full pull for some layer"

@@ -25,6 +25,8 @@ PACKAGES=(
   "curl:curl"
   "jq:jq"
   "getfattr:attr"
+  "gnuplot:gnuplot-nox"
+  "strace:strace"
   "mvn:maven"
   "make:make"
   "git:git"

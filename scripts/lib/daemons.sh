@@ -41,22 +41,40 @@ daemons_cleanup() {
     kill -9 "$pid" 2>/dev/null
   done
   if [[ -n ${WORK:-} ]]; then
-    # Shims outlive containerd: ours carry our socket path on their command line.
-    local proc
-    for proc in /proc/[0-9]*; do
-      if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q -- "-address $WORK/"; then
-        kill -9 "${proc#/proc/}" 2>/dev/null
-      fi
-    done
-    awk -v w="$WORK" '$5 == w || index($5, w "/") == 1 {print $5}' /proc/self/mountinfo \
-      | sort -r | while read -r m; do umount -l "$m"; done
     if [[ ${THAW_KEEP_WORK:-} == 1 ]]; then
+      release_dir "$WORK" keep
       echo "kept $WORK" >&2
     else
-      rm -rf --one-file-system "$WORK"
+      release_dir "$WORK"
     fi
   fi
   return $rc
+}
+
+# release_dir DIR [keep]: kills the containerd shims started for a containerd under DIR (they carry
+# its socket path on their command line and outlive containerd), unmounts every mount under DIR,
+# deepest first, and removes DIR unless "keep" is given.
+release_dir() {
+  local dir=$1 proc
+  for proc in /proc/[0-9]*; do
+    if tr '\0' ' ' 2>/dev/null <"$proc/cmdline" | grep -q -- "-address $dir/"; then
+      kill -9 "${proc#/proc/}" 2>/dev/null || true
+    fi
+  done
+  awk -v w="$dir" '$5 == w || index($5, w "/") == 1 {print $5}' /proc/self/mountinfo \
+    | sort -r | while read -r m; do umount -l "$m" || true; done
+  [[ ${2:-} == keep ]] || rm -rf --one-file-system "$dir"
+}
+
+# stop_daemon PID: SIGTERM, SIGKILL after 5 s, and forget it (one of ours, from DAEMON_PIDS).
+stop_daemon() {
+  local pid=$1 p kept=()
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true # its exit status is the signal's
+  for p in "${DAEMON_PIDS[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  DAEMON_PIDS=("${kept[@]}")
 }
 
 free_port() {
@@ -136,6 +154,7 @@ ${cri_toml}
 ${1:-}
 TOML
   containerd --config "$dir/config.toml" >"$dir/log" 2>&1 </dev/null &
+  CONTAINERD_PID=$!
   DAEMON_PIDS+=($!)
   for _ in $(seq 300); do
     ctr --address "$CONTAINERD_ADDRESS" version >/dev/null 2>&1 && return
@@ -144,6 +163,47 @@ TOML
   tail -20 "$dir/log" >&2
   fail "containerd did not start"
 }
+
+# start_thaw: thaw-snapshotter serve (socket, root, config and log under $WORK/thaw; sets
+# THAW_SOCKET, THAW_METRICS, THAW_PID), the registry $REGISTRY trusted over plain HTTP, metrics on a
+# free port. Background fetching is off unless THAW_BACKGROUND_FETCH=true (then bytes fetched are
+# the bytes read plus prefetch). Containerd reaches it with thaw_proxy_plugin's TOML.
+start_thaw() {
+  local dir=$WORK/thaw
+  mkdir -p "$dir"
+  THAW_SOCKET=$dir/thaw.sock
+  THAW_METRICS=127.0.0.1:$(free_port)
+  cat >"$dir/config.toml" <<TOML
+log_level = "info"
+metrics_address = "$THAW_METRICS"
+[fetch]
+background = ${THAW_BACKGROUND_FETCH:-false}
+[registry]
+insecure = ["$REGISTRY"]
+TOML
+  "$THAW_ROOT/bin/thaw-snapshotter" serve --config "$dir/config.toml" --root "$dir/root" \
+    --address "$THAW_SOCKET" >"$dir/log" 2>&1 </dev/null &
+  THAW_PID=$!
+  DAEMON_PIDS+=($!)
+  for _ in $(seq 300); do
+    grep -q "serving snapshots on" "$dir/log" && return
+    kill -0 "$THAW_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  tail -20 "$dir/log" >&2
+  fail "thaw-snapshotter did not start"
+}
+
+# thaw_proxy_plugin: containerd TOML that makes the running thaw the snapshotter "thaw".
+thaw_proxy_plugin() { printf '[proxy_plugins.thaw]\n  type = "snapshot"\n  address = "%s"\n' "$THAW_SOCKET"; }
+
+# thaw_metric NAME: the sum of a thaw Prometheus metric over its labels (0 when absent).
+thaw_metric() {
+  curl -fsS "http://$THAW_METRICS/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 {s += $NF} END {printf "%d", s}'
+}
+
+# peak_rss_kib PID: VmHWM of a live process in KiB.
+peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 
 ctr_() { ctr --address "$CONTAINERD_ADDRESS" "$@"; }
 ctr_remote() { ctr-remote --address "$CONTAINERD_ADDRESS" "$@"; }
