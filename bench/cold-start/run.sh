@@ -284,14 +284,21 @@ make_profile_image() {
   run_container thaw "$ref" "$image-profile-run" "${cmd[@]}"
   bin/thaw-snapshotter profile export --root "$WORK/thaw/root" "$ref" >"$hot" \
     || fail "$image: thaw-snapshotter profile export $ref failed"
+  bin/thaw-snapshotter profile list --root "$WORK/thaw/root" >"$RUN_DIR/$image.profiles" \
+    || fail "$image: thaw-snapshotter profile list failed"
   stop_daemons "$image-profile-run"
   [[ -s $hot ]] || fail "$image: the exported profile $hot is empty"
+  # profile list: reference, window start, files, bytes read through the lazy mounts.
+  if [[ $image == hello ]]; then
+    HELLO_READ=$(awk -F'\t' -v r="$ref" '$1 == r {print $4}' "$RUN_DIR/$image.profiles")
+  fi
   say "$image: $(grep -cv '^#' "$hot") profile entries; converting with --prefetch"
   bin/thaw-indexer convert --insecure-registry "$REGISTRY" --prefetch "$hot" \
     "oci:${SRC_LAYOUT[$repo]}:latest" "$REGISTRY/$image:profile" >&2
 }
 
 PROFILE_NOTE=
+HELLO_READ=0
 active_modes=()
 for mode in $MODES; do
   if [[ $mode == thaw-profile ]] && ! profile_available; then
@@ -365,7 +372,7 @@ fi
 
 # --- report -----------------------------------------------------------------------------------
 
-export RAW IMAGES MODES PROFILE_NOTE HELLO_OPENED HELLO_TOCS WEIGHTS ITERATIONS SHAPE OUT
+export RAW IMAGES MODES PROFILE_NOTE HELLO_OPENED HELLO_READ HELLO_TOCS WEIGHTS ITERATIONS SHAPE OUT
 export MANY_FILES RUN_DIR
 "$here/report.sh"
 say "raw numbers and logs in $RUN_DIR"
