@@ -225,9 +225,26 @@ public final class ProfileStore implements AutoCloseable {
         });
   }
 
-  /** Whether {@code image} has a profile (its window started). */
+  /** The summary of {@code image}'s profile, empty if it has none (its window never started). */
   public Optional<ProfileSummary> image(String image) throws IOException {
-    return images().stream().filter(s -> s.image().equals(image)).findFirst();
+    return locked(
+        "read profile of " + image,
+        () -> {
+          try (PreparedStatement ps =
+              connection.prepareStatement(
+                  "SELECT i.window_start_us, count(f.path), coalesce(sum(f.bytes_read), 0)"
+                      + " FROM profile_images i LEFT JOIN profile_files f ON f.image = i.image"
+                      + " WHERE i.image = ? GROUP BY i.image")) {
+            ps.setString(1, image);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(
+                      new ProfileSummary(
+                          image, fromMicros(rs.getLong(1)), rs.getInt(2), rs.getLong(3)))
+                  : Optional.<ProfileSummary>empty();
+            }
+          }
+        });
   }
 
   @Override

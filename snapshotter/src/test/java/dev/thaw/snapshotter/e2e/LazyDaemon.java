@@ -148,6 +148,8 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
             credentials == null ? "" : "docker_config = \"" + credentials + "\"",
             ""));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    // on a restart the log already holds the first run's lines: look only at what follows
+    int logged = log().length();
     process =
         new ProcessBuilder(
                 java.toString(),
@@ -165,7 +167,7 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!log().contains("serving snapshots on")) {
+    while (!log().substring(logged).contains("serving snapshots on")) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
         throw new IOException("start thaw-snapshotter: not serving; log:\n" + log());
       }

@@ -162,6 +162,18 @@ class ProfileLoopIT {
     assertInOrder(hot, "/bin/sh", "/bin/head", "/bin/cat", "/opt/second.txt");
   }
 
+  @Test
+  @Order(3)
+  void daemonRestarted_profilesKept() throws Exception {
+    List<String> before = exportWhenContains(lazy, "/etc/hostname");
+    assertEquals(143, thaw.stop(), thaw.log());
+    thaw.start(registry.host());
+    LazyDaemon.CliResult after =
+        thaw.cli("profile", "export", lazy, "--root", thaw.root().toString());
+    assertEquals(0, after.exitCode(), after.stderr());
+    assertEquals(before, after.stdout().lines().toList());
+  }
+
   /** The layer digests of {@code ref}'s manifest, by {@code thaw-indexer inspect}. */
   private static List<String> layerDigests(String ref) {
     List<String> out = new ArrayList<>();
