@@ -6,6 +6,7 @@ import dev.thaw.snapshotter.config.ThawConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -70,6 +71,7 @@ public final class ProfileCommand {
       Path file = RootSelection.resolve(where).resolve(ProfileStore.FILE_NAME);
       try (ProfileStore store = ProfileStore.openExisting(file)) {
         String image = resolveImage(store, ref, file);
+        awaitFlush(store.image(image).orElseThrow());
         PrintWriter out = spec.commandLine().getOut();
         for (ProfiledFile f : store.files(image)) {
           out.println(PrefetchLines.line(f.path()));
@@ -101,6 +103,22 @@ public final class ProfileCommand {
         out.flush();
       }
       return 0;
+    }
+  }
+
+  /**
+   * While the image's window is open, waits two flush intervals of the daemon's recorder, so every
+   * first open that happened before the export started is in the store.
+   */
+  static void awaitFlush(ProfileSummary profile) throws IOException {
+    if (!profile.mayStillRecord(Instant.now(), ProfileRecorder.FLUSH_INTERVAL)) {
+      return;
+    }
+    try {
+      Thread.sleep(ProfileRecorder.FLUSH_INTERVAL.multipliedBy(2).plusMillis(50));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("export profile of " + profile.image() + ": interrupted", e);
     }
   }
 

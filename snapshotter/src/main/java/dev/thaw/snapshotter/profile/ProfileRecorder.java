@@ -32,7 +32,7 @@ import java.util.logging.Logger;
  */
 public final class ProfileRecorder implements AutoCloseable {
   /** How often recorded accesses reach the store. */
-  public static final Duration FLUSH_INTERVAL = Duration.ofMillis(500);
+  public static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
 
   private static final Logger LOG = Logger.getLogger(ProfileRecorder.class.getName());
 
@@ -188,7 +188,7 @@ public final class ProfileRecorder implements AutoCloseable {
       if (newWindows.isEmpty() && accesses.isEmpty() && counts.isEmpty()) {
         return;
       }
-      store.write(newWindows, accesses, counts);
+      store.write(newWindows, window, accesses, counts);
       for (String image : newWindows.keySet()) {
         windows.get(image).startStored = true;
       }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -73,7 +74,9 @@ public final class ProfileStore implements AutoCloseable {
           s.execute(
               "CREATE TABLE IF NOT EXISTS profile_images ("
                   + " image TEXT PRIMARY KEY,"
-                  + " window_start_us INTEGER NOT NULL)");
+                  + " window_start_us INTEGER NOT NULL,"
+                  + " window_us INTEGER NOT NULL DEFAULT 0)");
+          addWindowLength(c);
           s.execute(
               "CREATE TABLE IF NOT EXISTS profile_files ("
                   + " image TEXT NOT NULL,"
@@ -90,6 +93,21 @@ public final class ProfileStore implements AutoCloseable {
       return new ProfileStore(c, file);
     } catch (SQLException e) {
       throw new IOException("open profiles " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stores written before the window length was recorded lack its column: add it (0 = unknown). */
+  private static void addWindowLength(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA table_info(profile_images)")) {
+      while (rs.next()) {
+        if (rs.getString("name").equals("window_us")) {
+          return;
+        }
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE profile_images ADD COLUMN window_us INTEGER NOT NULL DEFAULT 0");
     }
   }
 
@@ -111,11 +129,15 @@ public final class ProfileStore implements AutoCloseable {
   }
 
   /**
-   * Writes one batch in one transaction: windows that started (kept if already stored), first
-   * accesses (the earliest access of an image's path wins) and byte counts (only ever raised).
+   * Writes one batch in one transaction: windows that started, each {@code window} long (kept if
+   * already stored), first accesses (the earliest access of an image's path wins) and byte counts
+   * (only ever raised).
    */
   public void write(
-      Map<String, Instant> windows, List<ProfiledFile> accesses, List<ProfiledFile> byteCounts)
+      Map<String, Instant> windows,
+      Duration window,
+      List<ProfiledFile> accesses,
+      List<ProfiledFile> byteCounts)
       throws IOException {
     locked(
         "write profiles",
@@ -124,10 +146,12 @@ public final class ProfileStore implements AutoCloseable {
           try {
             try (PreparedStatement ps =
                 connection.prepareStatement(
-                    "INSERT OR IGNORE INTO profile_images (image, window_start_us) VALUES (?, ?)")) {
+                    "INSERT OR IGNORE INTO profile_images (image, window_start_us, window_us)"
+                        + " VALUES (?, ?, ?)")) {
               for (Map.Entry<String, Instant> w : windows.entrySet()) {
                 ps.setString(1, w.getKey());
                 ps.setLong(2, toMicros(w.getValue()));
+                ps.setLong(3, window.toNanos() / 1000);
                 ps.addBatch();
               }
               ps.executeBatch();
@@ -211,14 +235,19 @@ public final class ProfileStore implements AutoCloseable {
           List<ProfileSummary> out = new ArrayList<>();
           try (PreparedStatement ps =
                   connection.prepareStatement(
-                      "SELECT i.image, i.window_start_us, count(f.path), coalesce(sum(f.bytes_read), 0)"
+                      "SELECT i.image, i.window_start_us, i.window_us, count(f.path),"
+                          + " coalesce(sum(f.bytes_read), 0)"
                           + " FROM profile_images i LEFT JOIN profile_files f ON f.image = i.image"
                           + " GROUP BY i.image ORDER BY i.image");
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               out.add(
                   new ProfileSummary(
-                      rs.getString(1), fromMicros(rs.getLong(2)), rs.getInt(3), rs.getLong(4)));
+                      rs.getString(1),
+                      fromMicros(rs.getLong(2)),
+                      Duration.ofNanos(rs.getLong(3) * 1000),
+                      rs.getInt(4),
+                      rs.getLong(5)));
             }
           }
           return out;
@@ -232,7 +261,8 @@ public final class ProfileStore implements AutoCloseable {
         () -> {
           try (PreparedStatement ps =
               connection.prepareStatement(
-                  "SELECT i.window_start_us, count(f.path), coalesce(sum(f.bytes_read), 0)"
+                  "SELECT i.window_start_us, i.window_us, count(f.path),"
+                      + " coalesce(sum(f.bytes_read), 0)"
                       + " FROM profile_images i LEFT JOIN profile_files f ON f.image = i.image"
                       + " WHERE i.image = ? GROUP BY i.image")) {
             ps.setString(1, image);
@@ -240,7 +270,11 @@ public final class ProfileStore implements AutoCloseable {
               return rs.next()
                   ? Optional.of(
                       new ProfileSummary(
-                          image, fromMicros(rs.getLong(1)), rs.getInt(2), rs.getLong(3)))
+                          image,
+                          fromMicros(rs.getLong(1)),
+                          Duration.ofNanos(rs.getLong(2) * 1000),
+                          rs.getInt(3),
+                          rs.getLong(4)))
                   : Optional.<ProfileSummary>empty();
             }
           }

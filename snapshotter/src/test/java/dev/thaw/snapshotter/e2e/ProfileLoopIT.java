@@ -187,7 +187,9 @@ class ProfileLoopIT {
     return out;
   }
 
-  /** Exports the profile until it lists {@code last} (recording is flushed every 500 ms). */
+  /**
+   * Exports the profile until it lists {@code last} (the export itself waits for pending flushes).
+   */
   private static List<String> exportWhenContains(String ref, String last) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (true) {

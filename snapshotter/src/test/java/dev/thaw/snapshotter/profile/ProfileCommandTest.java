@@ -1,12 +1,14 @@
 package dev.thaw.snapshotter.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ class ProfileCommandTest {
     try (ProfileStore store = ProfileStore.open(root.resolve(ProfileStore.FILE_NAME))) {
       store.write(
           Map.of("docker.io/library/python:3", T0, "127.0.0.1:5000/app:1", T0),
+          Duration.ofSeconds(60),
           List.of(
               new ProfiledFile(
                   "docker.io/library/python:3", "/usr/bin/python3", T0.plusMillis(2), LAYER, 10),
@@ -92,6 +95,17 @@ class ProfileCommandTest {
   @Test
   void export_rootAndConfig_usageError() {
     assertEquals(2, run("export", "python:3", "--root", "/a", "--config", "/b"));
+  }
+
+  @Test
+  void mayStillRecord_windowPlusTwoFlushes_thenDone() {
+    ProfileSummary s = new ProfileSummary("i", T0, Duration.ofSeconds(60), 1, 0);
+    Duration flush = Duration.ofMillis(100);
+    assertTrue(s.mayStillRecord(T0.plusSeconds(60), flush));
+    assertTrue(s.mayStillRecord(T0.plusMillis(60_199), flush));
+    assertFalse(s.mayStillRecord(T0.plusMillis(60_200), flush));
+    ProfileSummary unknown = new ProfileSummary("i", T0, Duration.ZERO, 1, 0);
+    assertTrue(unknown.mayStillRecord(T0.plusSeconds(3600), flush));
   }
 
   @Test
