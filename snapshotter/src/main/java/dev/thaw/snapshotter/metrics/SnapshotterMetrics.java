@@ -21,6 +21,8 @@ import java.util.function.LongSupplier;
  *       {@code fell-back}.
  *   <li>{@code thaw_mount_first_read_seconds}: time from a lazy mount to its first read.
  *   <li>{@code thaw_fuse_operation_seconds{op}}: FUSE operation latency.
+ *   <li>{@code thaw_profile_files_total}, {@code thaw_profile_flush_failures_total}: files written
+ *       to start-up profiles, and profile batches lost to a store failure.
  * </ul>
  *
  * <p>Thread-safe. Each instance registers its metrics once; use one per registry.
@@ -36,6 +38,8 @@ public final class SnapshotterMetrics {
   private final Counter remotePrepares;
   private final Histogram firstReadSeconds;
   private final Histogram fuseSeconds;
+  private final Counter profileFiles;
+  private final Counter profileFlushFailures;
 
   /** Registers every metric in {@code registry}. */
   public SnapshotterMetrics(PrometheusRegistry registry) {
@@ -95,6 +99,16 @@ public final class SnapshotterMetrics {
             .labelNames("op")
             .classicOnly()
             .classicExponentialUpperBounds(0.00001, 2, 20)
+            .register(registry);
+    profileFiles =
+        Counter.builder()
+            .name("thaw_profile_files_total")
+            .help("Files written to start-up profiles (first opens within an image's window)")
+            .register(registry);
+    profileFlushFailures =
+        Counter.builder()
+            .name("thaw_profile_flush_failures_total")
+            .help("Start-up profile batches dropped because the profile store failed")
             .register(registry);
   }
 
@@ -182,6 +196,26 @@ public final class SnapshotterMetrics {
   /** Records the time from a mount to its first read. */
   public void firstRead(long nanosSinceMount) {
     firstReadSeconds.observe(nanosSinceMount / 1e9);
+  }
+
+  /** Records {@code files} files written to start-up profiles. */
+  public void profileFilesRecorded(int files) {
+    profileFiles.inc(files);
+  }
+
+  /** Files written to start-up profiles so far. */
+  public long profileFilesRecorded() {
+    return (long) profileFiles.get();
+  }
+
+  /** Records a profile batch dropped because the store failed. */
+  public void profileFlushFailed() {
+    profileFlushFailures.inc();
+  }
+
+  /** Profile batches dropped so far. */
+  public long profileFlushFailures() {
+    return (long) profileFlushFailures.get();
   }
 
   /** Records one FUSE operation's latency. */

@@ -1,6 +1,7 @@
 package dev.thaw.snapshotter.profile;
 
 import dev.thaw.fuse.AccessedFile;
+import dev.thaw.snapshotter.metrics.SnapshotterMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class ProfileRecorder implements AutoCloseable {
   private final ProfileStore store;
   private final Duration window;
   private final Clock clock;
+  private final SnapshotterMetrics metrics;
   private final ConcurrentHashMap<String, ImageWindow> windows = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Access> queue = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService flusher;
@@ -66,10 +68,16 @@ public final class ProfileRecorder implements AutoCloseable {
     }
   }
 
-  private ProfileRecorder(ProfileStore store, Duration window, Clock clock, boolean flushThread) {
+  private ProfileRecorder(
+      ProfileStore store,
+      Duration window,
+      Clock clock,
+      SnapshotterMetrics metrics,
+      boolean flushThread) {
     this.store = store;
     this.window = window;
     this.clock = clock;
+    this.metrics = metrics;
     if (flushThread) {
       this.flusher =
           Executors.newSingleThreadScheduledExecutor(r -> {
@@ -88,28 +96,37 @@ public final class ProfileRecorder implements AutoCloseable {
    * A recorder writing to {@code store}, which it owns from now on, flushing on its own thread.
    *
    * @param window how long after an image's first file access its profile records
+   * @param metrics counts the files written and the batches lost
    * @throws IOException if the stored windows cannot be read
    */
-  public static ProfileRecorder start(ProfileStore store, Duration window, Clock clock)
+  public static ProfileRecorder start(
+      ProfileStore store, Duration window, Clock clock, SnapshotterMetrics metrics)
       throws IOException {
-    return create(store, window, clock, true);
+    return create(store, window, clock, metrics, true);
   }
 
   /** Like {@link #start} without the flusher thread: tests call {@link #flush()} themselves. */
-  static ProfileRecorder manual(ProfileStore store, Duration window, Clock clock)
+  static ProfileRecorder manual(
+      ProfileStore store, Duration window, Clock clock, SnapshotterMetrics metrics)
       throws IOException {
-    return create(store, window, clock, false);
+    return create(store, window, clock, metrics, false);
   }
 
   private static ProfileRecorder create(
-      ProfileStore store, Duration window, Clock clock, boolean flushThread) throws IOException {
+      ProfileStore store,
+      Duration window,
+      Clock clock,
+      SnapshotterMetrics metrics,
+      boolean flushThread)
+      throws IOException {
+    Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(clock, "clock");
     if (window.isZero() || window.isNegative()) {
       throw new IllegalArgumentException("profile window " + window + " must be positive");
     }
     Map<String, Instant> stored = store.windowStarts();
-    ProfileRecorder r = new ProfileRecorder(store, window, clock, flushThread);
+    ProfileRecorder r = new ProfileRecorder(store, window, clock, metrics, flushThread);
     stored.forEach((image, start) -> r.windows.put(image, new ImageWindow(image, start, true)));
     return r;
   }
@@ -188,7 +205,13 @@ public final class ProfileRecorder implements AutoCloseable {
       if (newWindows.isEmpty() && accesses.isEmpty() && counts.isEmpty()) {
         return;
       }
-      store.write(newWindows, window, accesses, counts);
+      try {
+        store.write(newWindows, window, accesses, counts);
+      } catch (IOException | RuntimeException e) {
+        metrics.profileFlushFailed();
+        throw e;
+      }
+      metrics.profileFilesRecorded(accesses.size());
       for (String image : newWindows.keySet()) {
         windows.get(image).startStored = true;
       }

@@ -58,7 +58,10 @@ public final class ProfileStore implements AutoCloseable {
   public static ProfileStore openExisting(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException(
-          "open profiles " + file + ": no such file (has a daemon with this root recorded any?)");
+          "open profiles "
+              + file
+              + ": no such file (is this the daemon's root, with [profile] enabled, and has a"
+              + " container run on it?)");
     }
     return open(file, false);
   }

@@ -60,7 +60,8 @@ public final class LazyLayerPreparerFactory implements RemoteLayerPreparerFactor
               ProfileRecorder.start(
                   ProfileStore.open(config.root().resolve(ProfileStore.FILE_NAME)),
                   config.profileWindow(),
-                  Clock.systemUTC()));
+                  Clock.systemUTC(),
+                  metrics));
     }
     LazyLayerPreparer preparer =
         new LazyLayerPreparer(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.thaw.fuse.AccessObserver;
 import dev.thaw.fuse.AccessedFile;
+import dev.thaw.snapshotter.metrics.SnapshotterMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,13 +53,14 @@ class ProfileRecorderTest {
   }
 
   private final ManualClock clock = new ManualClock();
+  private final SnapshotterMetrics metrics = SnapshotterMetrics.inNewRegistry();
 
   private Path db() {
     return tmp.resolve(ProfileStore.FILE_NAME);
   }
 
   private ProfileRecorder recorder(Duration window) throws Exception {
-    return ProfileRecorder.manual(ProfileStore.open(db()), window, clock);
+    return ProfileRecorder.manual(ProfileStore.open(db()), window, clock, metrics);
   }
 
   private static AccessedFile file(String path) {
@@ -99,6 +101,7 @@ class ProfileRecorderTest {
       }
     }
     assertEquals(List.of("/z", "/a", "/m", "/b"), paths(APP));
+    assertEquals(4, metrics.profileFilesRecorded());
   }
 
   @Test
@@ -201,7 +204,7 @@ class ProfileRecorderTest {
   @Test
   void start_flusherThread_writesWithoutExplicitFlush() throws Exception {
     try (ProfileRecorder r =
-        ProfileRecorder.start(ProfileStore.open(db()), Duration.ofSeconds(60), clock)) {
+        ProfileRecorder.start(ProfileStore.open(db()), Duration.ofSeconds(60), clock, metrics)) {
       r.layer(BASE, APP).opened(file("/flushed"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (paths(APP).isEmpty()) {
@@ -213,10 +216,22 @@ class ProfileRecorderTest {
   }
 
   @Test
+  void flush_storeClosed_countsFailureAndKeepsRecording() throws Exception {
+    ProfileStore store = ProfileStore.open(db());
+    ProfileRecorder r = ProfileRecorder.manual(store, Duration.ofSeconds(60), clock, metrics);
+    r.layer(BASE, APP).opened(file("/lost"));
+    store.close();
+    assertThrows(java.io.IOException.class, r::flush);
+    assertEquals(1, metrics.profileFlushFailures());
+    assertEquals(0, metrics.profileFilesRecorded());
+  }
+
+  @Test
   void start_nonPositiveWindow_refused() throws Exception {
     try (ProfileStore store = ProfileStore.open(db())) {
       assertThrows(
-          IllegalArgumentException.class, () -> ProfileRecorder.start(store, Duration.ZERO, clock));
+          IllegalArgumentException.class,
+          () -> ProfileRecorder.start(store, Duration.ZERO, clock, metrics));
     }
   }
 }
