@@ -62,7 +62,7 @@ final class CriClient implements AutoCloseable {
             .channelType(EpollDomainSocketChannel.class)
             .eventLoopGroup(loop)
             .usePlaintext()
-            // containerd's CRI answers are small; a pull's progress is not streamed.
+            // The verbose status carries the CRI plugin's whole config as JSON: room beyond 4 MiB.
             .maxInboundMessageSize(16 << 20)
             .build();
     return new CriClient(address, loop, channel);

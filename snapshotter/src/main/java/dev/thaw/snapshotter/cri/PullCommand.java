@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
       "Then: ctr -n k8s.io run --snapshotter thaw REF ID"
     })
 public final class PullCommand implements Callable<Integer> {
+  /** containerd answers its status at once; waiting longer than this means it is stuck. */
+  private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
 
   @Spec CommandSpec spec;
 
@@ -88,7 +90,7 @@ public final class PullCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
     try (CriClient cri = CriClient.connect(address)) {
-      Optional<CriPluginConfig> config = cri.pluginConfig(Duration.ofSeconds(30));
+      Optional<CriPluginConfig> config = cri.pluginConfig(min(timeout, STATUS_TIMEOUT));
       if (config.isEmpty()) {
         spec.commandLine()
             .getErr()
@@ -119,6 +121,10 @@ public final class PullCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private RegistryReference parseRef() {
