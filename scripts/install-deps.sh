@@ -20,6 +20,7 @@ PACKAGES=(
   "debootstrap:debootstrap"
   "fusermount3:fuse3"
   "-:libfuse2"
+  "-:libdeflate0"
   "ctr-remote:stargz-snapshotter"
   "ip:iproute2"
   "curl:curl"

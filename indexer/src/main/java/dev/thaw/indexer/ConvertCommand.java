@@ -1,5 +1,6 @@
 package dev.thaw.indexer;
 
+import dev.thaw.image.estargz.EstargzWriter;
 import dev.thaw.image.oci.ImageReference;
 import dev.thaw.image.oci.ImageSource;
 import java.nio.file.Path;
@@ -80,6 +81,9 @@ final class ConvertCommand extends ImageCommand {
     try (ImageSource input = access.open(ImageAccess.parse(source));
         Progress progress = progress()) {
       LayerWriter writer = LayerWriters.of(options, Runtime.getRuntime().availableProcessors());
+      if (format == OutputFormat.ESTARGZ) {
+        progress.log("gzip members deflated with " + EstargzWriter.deflateImplementation());
+      }
       String result =
           new ImageConverter(writer, options, progress, tempDirectory())
               .convert(input, () -> access.openSink(dst));
