@@ -64,10 +64,11 @@ Source: Debian bookworm minbase + $(human "$WEIGHTS") incompressible weights; $(
 | ctr-remote convert --estargz --oci (convert only) | $(secs $ref_convert_ms) | $(human "$ref_size") | $(ratio $ref_convert_ms $thaw_ms) |
 | ctr-remote (pull + convert + push) | $(secs $ref_total_ms) | $(human "$ref_size") | $(ratio $ref_total_ms $thaw_ms) |
 
-Both at gzip level 9 (ctr-remote's default, which thaw-indexer matches). thaw-indexer writes a
-member as deflate *stored* blocks when its first 64 KiB trial-compress to more than 97% of their
-size (incompressible data such as the weights): it trades a few bytes per 64 KiB of output for not
-compressing what gzip cannot shrink. Compressible members are compressed as usual.
+Both at gzip level 9 (ctr-remote's default, which thaw-indexer matches). thaw-indexer deflates
+with libdeflate (Go's compress/flate in ctr-remote), writes a member as deflate *stored* blocks when
+compressing would not make it smaller (members over 256 KiB are judged by their first 64 KiB: over
+97% of their size means stored, which is what the incompressible weights get), and uploads each
+layer as soon as it is converted.
 MD
 )
 mkdir -p bench/out

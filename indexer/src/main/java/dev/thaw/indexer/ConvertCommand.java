@@ -2,7 +2,9 @@ package dev.thaw.indexer;
 
 import dev.thaw.image.estargz.EstargzWriter;
 import dev.thaw.image.oci.ImageReference;
+import dev.thaw.image.oci.ImageSink;
 import dev.thaw.image.oci.ImageSource;
+import dev.thaw.image.oci.RegistryReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +88,19 @@ final class ConvertCommand extends ImageCommand {
       }
       String result =
           new ImageConverter(writer, options, progress, tempDirectory())
-              .convert(input, () -> access.openSink(dst));
+              .convert(
+                  input,
+                  new ImageConverter.SinkOpener() {
+                    @Override
+                    public ImageSink open() throws java.io.IOException {
+                      return access.openSink(dst);
+                    }
+
+                    @Override
+                    public boolean uploadsEarly() {
+                      return dst instanceof RegistryReference;
+                    }
+                  });
       out().println(result);
     } catch (java.io.IOException e) {
       throw new java.io.IOException("image " + source, e);

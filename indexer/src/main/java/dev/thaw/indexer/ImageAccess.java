@@ -25,6 +25,10 @@ import java.util.List;
 final class ImageAccess {
   private final List<String> insecureRegistries;
   private final Path dockerConfig;
+
+  /** Unused chunk size: with an unreachable threshold no upload is chunked. */
+  private static final int MONOLITHIC_CHUNK = 16 << 20;
+
   private RegistryClient client;
 
   ImageAccess(List<String> insecureRegistries, Path dockerConfig) {
@@ -59,8 +63,13 @@ final class ImageAccess {
 
   private RegistryClient client() throws IOException {
     if (client == null) {
+      // Blobs go up as one streamed PUT, as containerd pushes them: on a loopback registry a
+      // 1 GiB layer took 10 s that way against 16 s in 16 MiB PATCH chunks (24 s with the
+      // JDK's default 16 KiB client buffer; bin/thaw-indexer raises it to 256 KiB).
       RegistryClient.Builder b =
-          RegistryClient.builder().credentials(DockerConfigCredentials.load(dockerConfig));
+          RegistryClient.builder()
+              .credentials(DockerConfigCredentials.load(dockerConfig))
+              .chunkedUpload(Long.MAX_VALUE, MONOLITHIC_CHUNK);
       insecureRegistries.forEach(b::insecureRegistry);
       client = b.build();
     }

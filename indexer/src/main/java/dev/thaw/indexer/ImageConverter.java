@@ -32,9 +32,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code convert}: walks the source image, converts its distinct layers in parallel (a bounded pool
  * of {@link ConvertOptions#jobs()} threads) into a private {@link StagingArea}, rewrites configs
- * (diffIDs), manifests (layer descriptors and annotations) and the index, and only then pushes:
- * blobs, then manifests, then the root under DST's tag. A failure before the push leaves DST
- * untouched.
+ * (diffIDs), manifests (layer descriptors and annotations) and the index, and pushes: blobs, then
+ * manifests, then the root under DST's tag. When the destination {@linkplain
+ * SinkOpener#uploadsEarly() hides blobs until a manifest names them} (a registry), each layer blob
+ * is uploaded as soon as it is converted, while the other layers are still being converted; no
+ * manifest or tag is written before every layer is converted and uploaded, so a failure leaves
+ * DST's manifests and tags untouched (at most unreferenced blobs, which the registry collects).
  *
  * <p>Confined to one thread (it owns its worker pool for one conversion).
  */
@@ -70,41 +73,102 @@ final class ImageConverter {
    */
   String convert(ImageSource input, SinkOpener destination) throws IOException {
     ConversionPlan plan = ConversionPlan.walk(input, options::selects, progress::log);
-    try (StagingArea staging = StagingArea.create(tempParent)) {
-      Map<String, WrittenLayer> layers = convertLayers(input, plan, staging);
-      List<Blob> blobs = new ArrayList<>();
-      for (Descriptor l : plan.layers().values()) {
-        WrittenLayer w = layers.get(l.digest().toString());
-        blobs.add(
-            new Blob(Descriptor.of(l.mediaType(), w.digest(), w.size()), staging.path(w.digest())));
-      }
-      List<ManifestContent> children = new ArrayList<>();
-      List<Descriptor> indexEntries = new ArrayList<>();
-      ManifestContent rootManifest = null;
-      for (ConversionPlan.PlannedImage image : plan.images()) {
-        Manifest m = rewrite(image, layers, staging, blobs);
-        if (image.inIndex().isPresent()) {
-          children.add(m.content());
-          indexEntries.add(
-              image.inIndex().get().withContent(m.mediaType(), m.digest(), m.bytes().length));
-        } else {
-          rootManifest = m.content();
+    try (StagingArea staging = StagingArea.create(tempParent);
+        LazySink output = new LazySink(destination)) {
+      // Shut down before the staging area and the sink close (a failure cancels uploads).
+      ExecutorService pushPool = Executors.newFixedThreadPool(PUSH_THREADS);
+      try {
+        Map<String, Future<?>> uploads = new LinkedHashMap<>();
+        Map<String, WrittenLayer> layers =
+            convertLayers(
+                input,
+                plan,
+                staging,
+                (source, w) -> {
+                  if (destination.uploadsEarly()) {
+                    Blob b =
+                        new Blob(
+                            Descriptor.of(source.mediaType(), w.digest(), w.size()),
+                            staging.path(w.digest()));
+                    uploads.putIfAbsent(
+                        w.digest().toString(), pushPool.submit(() -> putBlob(output, b)));
+                  }
+                });
+        List<Blob> blobs = new ArrayList<>();
+        for (Descriptor l : plan.layers().values()) {
+          WrittenLayer w = layers.get(l.digest().toString());
+          blobs.add(
+              new Blob(
+                  Descriptor.of(l.mediaType(), w.digest(), w.size()), staging.path(w.digest())));
         }
-      }
-      if (plan.index().isPresent()) {
-        ImageIndex index = plan.index().get().withManifests(indexEntries);
-        rootManifest = index.content();
-      }
-      try (ImageSink output = destination.open()) {
-        return push(output, blobs, children, rootManifest);
+        List<ManifestContent> children = new ArrayList<>();
+        List<Descriptor> indexEntries = new ArrayList<>();
+        ManifestContent rootManifest = null;
+        for (ConversionPlan.PlannedImage image : plan.images()) {
+          Manifest m = rewrite(image, layers, staging, blobs);
+          if (image.inIndex().isPresent()) {
+            children.add(m.content());
+            indexEntries.add(
+                image.inIndex().get().withContent(m.mediaType(), m.digest(), m.bytes().length));
+          } else {
+            rootManifest = m.content();
+          }
+        }
+        if (plan.index().isPresent()) {
+          ImageIndex index = plan.index().get().withManifests(indexEntries);
+          rootManifest = index.content();
+        }
+        return push(output, pushPool, uploads, blobs, children, rootManifest);
+      } finally {
+        pushPool.shutdownNow();
+        awaitQuietly(pushPool, "uploads");
       }
     }
   }
 
-  /** Opens the destination, only once everything is converted. */
+  /** Opens the destination on first use, once; closes it if it was opened. Thread-safe. */
+  private static final class LazySink implements AutoCloseable {
+    private final SinkOpener opener;
+    private ImageSink sink;
+
+    LazySink(SinkOpener opener) {
+      this.opener = opener;
+    }
+
+    synchronized ImageSink get() throws IOException {
+      if (sink == null) {
+        sink = opener.open();
+      }
+      return sink;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (sink != null) {
+        sink.close();
+      }
+    }
+  }
+
+  /** Told of each layer as soon as it is converted, on the converting thread. */
+  @FunctionalInterface
+  private interface LayerDone {
+    void converted(Descriptor source, WrittenLayer written);
+  }
+
+  /** Opens the destination, on first use. */
   @FunctionalInterface
   interface SinkOpener {
     ImageSink open() throws IOException;
+
+    /**
+     * Whether layer blobs may be uploaded while other layers are still converting: true only for a
+     * destination where a blob stays invisible until a manifest names it (a registry), not for a
+     * layout directory that a failed conversion must not create.
+     */
+    default boolean uploadsEarly() {
+      return false;
+    }
   }
 
   private record Blob(Descriptor descriptor, Path file) {}
@@ -152,19 +216,20 @@ final class ImageConverter {
   }
 
   private Map<String, WrittenLayer> convertLayers(
-      ImageSource input, ConversionPlan plan, StagingArea staging) throws IOException {
+      ImageSource input, ConversionPlan plan, StagingArea staging, LayerDone done)
+      throws IOException {
     progress.begin("convert " + input.reference(), plan.layerBytes());
     List<Descriptor> bySize = new ArrayList<>(plan.layers().values());
     bySize.sort(Comparator.comparingLong(Descriptor::size).reversed()); // big layers start first
     ExecutorService pool =
         Executors.newFixedThreadPool(Math.min(options.jobs(), Math.max(1, bySize.size())));
     try {
-      ExecutorCompletionService<Map.Entry<String, WrittenLayer>> done =
+      ExecutorCompletionService<Map.Entry<String, WrittenLayer>> finished =
           new ExecutorCompletionService<>(pool);
       Map<Future<?>, Descriptor> tasks = new HashMap<>();
       for (Descriptor l : bySize) {
         tasks.put(
-            done.submit(() ->
+            finished.submit(() ->
                 Map.entry(
                     l.digest().toString(),
                     convertLayer(input, l, plan.diffIds().get(l.digest().toString()), staging))),
@@ -172,10 +237,11 @@ final class ImageConverter {
       }
       Map<String, WrittenLayer> result = new LinkedHashMap<>();
       for (int i = 0; i < tasks.size(); i++) {
-        Future<Map.Entry<String, WrittenLayer>> f = done.take();
+        Future<Map.Entry<String, WrittenLayer>> f = finished.take();
         try {
           Map.Entry<String, WrittenLayer> e = f.get();
           result.put(e.getKey(), e.getValue());
+          done.converted(tasks.get(f), e.getValue());
         } catch (ExecutionException e) {
           Descriptor l = tasks.get(f);
           Throwable cause = e.getCause();
@@ -191,13 +257,7 @@ final class ImageConverter {
       throw new InterruptedIOException("convert interrupted");
     } finally {
       pool.shutdownNow();
-      try {
-        if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
-          progress.log("layer tasks still running after 60 s; leaving them");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitQuietly(pool, "layer tasks");
     }
   }
 
@@ -241,56 +301,68 @@ final class ImageConverter {
     }
   }
 
-  /** Pushes blobs a few at a time (uploads wait on the network, not the CPU). */
-  private void pushBlobs(ImageSink output, List<Blob> blobs) throws IOException {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(Math.max(1, Math.min(PUSH_THREADS, blobs.size())));
-    try {
-      List<Future<?>> pushes = new ArrayList<>();
-      for (Blob b : blobs) {
-        pushes.add(
-            pool.submit(() -> {
-              output.putBlob(b.descriptor(), BlobContent.ofFile(b.file()));
-              return null;
-            }));
-      }
-      for (int i = 0; i < pushes.size(); i++) {
-        try {
-          pushes.get(i).get();
-        } catch (ExecutionException e) {
-          Descriptor d = blobs.get(i).descriptor();
-          if (e.getCause() instanceof IOException io) {
-            throw new IOException("push blob " + d.digest() + " to " + output.reference(), io);
-          }
-          throw new IllegalStateException("push blob " + d.digest(), e.getCause());
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("push interrupted");
-    } finally {
-      pool.shutdownNow();
-    }
+  private static Void putBlob(LazySink output, Blob b) throws IOException {
+    output.get().putBlob(b.descriptor(), BlobContent.ofFile(b.file()));
+    return null;
   }
 
+  /**
+   * Pushes the blobs not yet uploaded early, a few at a time (uploads wait on the network, not the
+   * CPU), waits for every upload, then writes the manifests and the tag.
+   */
   private String push(
-      ImageSink output, List<Blob> blobs, List<ManifestContent> children, ManifestContent root)
+      LazySink sink,
+      ExecutorService pool,
+      Map<String, Future<?>> uploads,
+      List<Blob> blobs,
+      List<ManifestContent> children,
+      ManifestContent root)
       throws IOException {
+    ImageSink output = sink.get();
+    Map<String, Blob> distinct = new LinkedHashMap<>();
+    blobs.forEach(b -> distinct.putIfAbsent(b.descriptor().digest().toString(), b));
     progress.log(
         "push to "
             + output.reference()
             + ": "
-            + blobs.size()
-            + " blobs, "
+            + distinct.size()
+            + " blobs ("
+            + uploads.size()
+            + " uploaded while converting), "
             + (children.size() + 1)
             + " manifests");
-    Map<String, Blob> distinct = new LinkedHashMap<>();
-    blobs.forEach(b -> distinct.putIfAbsent(b.descriptor().digest().toString(), b));
-    pushBlobs(output, List.copyOf(distinct.values()));
+    for (Blob b : distinct.values()) {
+      uploads.computeIfAbsent(
+          b.descriptor().digest().toString(), d -> pool.submit(() -> putBlob(sink, b)));
+    }
+    for (Blob b : distinct.values()) {
+      Descriptor d = b.descriptor();
+      try {
+        uploads.get(d.digest().toString()).get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw new IOException("push blob " + d.digest() + " to " + output.reference(), io);
+        }
+        throw new IllegalStateException("push blob " + d.digest(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("push interrupted");
+      }
+    }
     for (ManifestContent m : children) {
       output.putManifest(m);
     }
     output.tagManifest(root);
     return output.reference() + "@" + root.digest();
+  }
+
+  private void awaitQuietly(ExecutorService pool, String what) {
+    try {
+      if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+        progress.log(what + " still running after 60 s; leaving them");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
