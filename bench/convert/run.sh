@@ -29,6 +29,7 @@ src_size=$(layers_size "$REGISTRY/bench:src")
 uncompressed=$(( $(du -sb "$rootfs" | cut -f1) + WEIGHTS ))
 
 sync
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say "thaw-indexer convert (registry -> registry)"
 t0=$(now_ms)
 bin/thaw-indexer convert --insecure-registry "$REGISTRY" "$REGISTRY/bench:src" "$REGISTRY/bench:thaw" >&2
@@ -46,6 +47,7 @@ t3=$(now_ms)
 ref_convert_ms=$((t2 - t1))
 ref_total_ms=$((t3 - t0))
 ref_size=$(layers_size "$REGISTRY/bench:ref")
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 say "verifying both outputs with thaw-indexer verify"
 bin/thaw-indexer verify --insecure-registry "$REGISTRY" "$REGISTRY/bench:thaw" >&2
@@ -54,7 +56,7 @@ bin/thaw-indexer verify --insecure-registry "$REGISTRY" "$REGISTRY/bench:ref" >&
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f s", ms / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 report=$(cat <<MD
-## bench/convert — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores
+## bench/convert — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $load_before before, $load_after after
 
 Source: Debian bookworm minbase + $(human "$WEIGHTS") incompressible weights; $(human "$uncompressed") uncompressed, $(human "$src_size") as gzip layers.
 
