@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Builds the daemon's {@link LazyLayerPreparer} from its config: a disk chunk cache under {@code
@@ -31,6 +33,7 @@ import java.util.Optional;
  * {@link java.util.ServiceLoader}. Stateless.
  */
 public final class LazyLayerPreparerFactory implements RemoteLayerPreparerFactory {
+  private static final Logger LOG = Logger.getLogger(LazyLayerPreparerFactory.class.getName());
 
   /** For {@link java.util.ServiceLoader}. */
   public LazyLayerPreparerFactory() {}
@@ -52,17 +55,7 @@ public final class LazyLayerPreparerFactory implements RemoteLayerPreparerFactor
     SnapshotterMetrics metrics = new SnapshotterMetrics(PrometheusRegistry.defaultRegistry);
     metrics.watchCache(cache::sizeBytes, cache::chunkCount);
     FetchContext ctx = FetchContext.of(cache, scheduler, metrics, FetchConfig.defaults());
-    Optional<ProfileRecorder> profiles = Optional.empty();
-    if (config.profileEnabled()) {
-      Files.createDirectories(config.root());
-      profiles =
-          Optional.of(
-              ProfileRecorder.start(
-                  ProfileStore.open(config.root().resolve(ProfileStore.FILE_NAME)),
-                  config.profileWindow(),
-                  Clock.systemUTC(),
-                  metrics));
-    }
+    Optional<ProfileRecorder> profiles = profiles(config, metrics);
     LazyLayerPreparer preparer =
         new LazyLayerPreparer(
             client.build(),
@@ -82,5 +75,37 @@ public final class LazyLayerPreparerFactory implements RemoteLayerPreparerFactor
               metrics.registry());
     }
     return new OwningPreparer(preparer, scheduler, cache, server, profiles);
+  }
+
+  /**
+   * The start-up profile recorder over {@code <root>/profiles.db}, if {@code [profile] enabled}.
+   * Profiles are an aid, not a duty: a store that cannot be opened turns recording off with a
+   * warning ({@code profile-recording=false reason=…}) and the daemon serves anyway.
+   */
+  static Optional<ProfileRecorder> profiles(ThawConfig config, SnapshotterMetrics metrics) {
+    if (!config.profileEnabled()) {
+      LOG.info("profile-recording=false reason=\"[profile] enabled = false\"");
+      return Optional.empty();
+    }
+    Path file = config.root().resolve(ProfileStore.FILE_NAME);
+    ProfileStore store = null;
+    try {
+      Files.createDirectories(config.root());
+      store = ProfileStore.open(file);
+      ProfileRecorder recorder =
+          ProfileRecorder.start(store, config.profileWindow(), Clock.systemUTC(), metrics);
+      LOG.info("profile-recording=true store=" + file + " window=" + config.profileWindow());
+      return Optional.of(recorder);
+    } catch (IOException | RuntimeException e) {
+      if (store != null) {
+        try {
+          store.close();
+        } catch (IOException c) {
+          e.addSuppressed(c);
+        }
+      }
+      LOG.log(Level.WARNING, "profile-recording=false reason=\"" + e.getMessage() + "\"", e);
+      return Optional.empty();
+    }
   }
 }

@@ -71,6 +71,7 @@ class ProfileLoopIT {
         containerd.ctr(
             "run", "--snapshotter", "thaw", "--rm", lazy, "profiled1", "/bin/sh", "-c", SCRIPT);
     assertEquals(ImageRecipes.HELLO_OUTPUT, out.strip());
+    assertTrue(thaw.log().contains("profile-recording=true"), thaw.log());
 
     List<String> hot = exportWhenContains(lazy, "/etc/hostname");
     assertInOrder(
