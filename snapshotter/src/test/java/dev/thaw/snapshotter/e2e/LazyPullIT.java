@@ -2,9 +2,11 @@ package dev.thaw.snapshotter.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.thaw.indexer.ThawIndexerMain;
+import dev.thaw.testimages.containerd.CommandFailedException;
 import dev.thaw.testimages.containerd.ContainerdExtension;
 import dev.thaw.testimages.recipes.ImageRecipes;
 import dev.thaw.testimages.registry.RegistryExtension;
@@ -121,6 +123,38 @@ class LazyPullIT {
     String out = containerd.ctr("run", "--snapshotter", "thaw", "--rm", tools, "tools2");
     assertEquals(ImageRecipes.HELLO_OUTPUT, out.strip());
     assertTrue(thaw.log().contains("remote-snapshot-prepared=false"), thaw.log());
+  }
+
+  @Test
+  @Order(5)
+  void mounts_registryGoneAndUnfetchedFileRead_reportsTheRemoteLayerUnhealthy() throws Exception {
+    containerd.ctr("container", "create", "--snapshotter", "thaw", debianEsgz, "sick1");
+    try {
+      // The weights were never read, so no chunk of them is cached: the read must fetch.
+      registry.stop();
+      CommandFailedException read =
+          assertThrows(
+              CommandFailedException.class,
+              () ->
+                  containerd.ctr(
+                      "run",
+                      "--snapshotter",
+                      "thaw",
+                      "--rm",
+                      debianEsgz,
+                      "sick2",
+                      "cat",
+                      "/models/model.safetensors"));
+      assertTrue(read.getMessage().contains("Input/output error"), read.getMessage());
+      CommandFailedException mounts =
+          assertThrows(
+              CommandFailedException.class,
+              () ->
+                  containerd.ctr("snapshots", "--snapshotter", "thaw", "mounts", "/mnt", "sick1"));
+      assertTrue(mounts.getMessage().contains("unhealthy"), mounts.getMessage());
+    } finally {
+      containerd.ctr("container", "rm", "sick1");
+    }
   }
 
   private static void rpull(String ref) throws IOException {
