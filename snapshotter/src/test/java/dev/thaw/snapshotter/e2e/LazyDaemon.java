@@ -1,5 +1,6 @@
 package dev.thaw.snapshotter.e2e;
 
+import dev.thaw.testimages.containerd.Mounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private final Supplier<String> insecureRegistry;
+  private final Path dir;
   private final Path root;
   private final Path socket;
   private final Path log;
@@ -38,7 +42,7 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
   LazyDaemon(Supplier<String> insecureRegistry) {
     this.insecureRegistry = insecureRegistry;
     try {
-      Path dir = Files.createTempDirectory(Path.of("/tmp"), "thaw-e2e-");
+      this.dir = Files.createTempDirectory(Path.of("/tmp"), "thaw-e2e-");
       this.root = dir.resolve("root");
       this.socket = dir.resolve("run/thaw.sock");
       this.log = dir.resolve("thaw.log");
@@ -69,7 +73,17 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
   public void afterAll(ExtensionContext context) throws Exception {
     int code = stop();
     if (code != 143) {
+      // The directory stays, with the log and the state, for a look.
       throw new AssertionError("thaw-snapshotter: exit " + code + " after SIGTERM; log:\n" + log());
+    }
+    List<String> mounted = Mounts.mountPointsUnder(dir);
+    if (!mounted.isEmpty()) {
+      throw new AssertionError("thaw-snapshotter left mounts after SIGTERM: " + mounted);
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
