@@ -10,5 +10,6 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 mvn -B -q -pl snapshotter -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-fuse.cp -Dmdep.includeScope=test
 cp="snapshotter/target/test-classes:snapshotter/target/classes:$(cat snapshotter/target/bench-fuse.cp)"
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp" \
+# The daemon's JVM flags, with room for building the test layer; BENCH_JAVA_OPTS adds more.
+exec "$JAVA_HOME/bin/java" @bin/thaw-snapshotter.jvm-options -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$cp" \
   dev.thaw.snapshotter.remote.FuseBench "${1:-1024}" "${2:-50000}"

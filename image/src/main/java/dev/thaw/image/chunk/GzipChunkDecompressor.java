@@ -36,8 +36,9 @@ public final class GzipChunkDecompressor implements ChunkDecompressor {
     }
     int size = (int) chunk.size();
     // Grow towards the size the TOC claims only as bytes arrive: a lying TOC cannot make us
-    // allocate more than the member really holds.
-    byte[] out = new byte[Math.min(size, 1 << 20)];
+    // allocate more than the member really holds. Start at the member's size (enough at once for
+    // incompressible data, stored uncompressed) or 1 MiB, whichever is larger.
+    byte[] out = new byte[Math.min(size, Math.max(1 << 20, member.length))];
     Inflater inflater = pool.borrow();
     try {
       int pos = headerEnd(member, 0, chunk);

@@ -119,6 +119,62 @@ public final class RegistryBlobSource implements BlobSource {
   }
 
   /**
+   * Streams the range from one {@code Range} GET: the bytes are handed out as they arrive, so a
+   * reader can use the start of a large range while the rest is in transit. Each read waits at most
+   * the client's request timeout for more bytes (a stalled server fails the read instead of
+   * blocking it forever); the whole range has no deadline.
+   */
+  @Override
+  public InputStream openRange(long offset, long length) throws IOException {
+    if (offset < 0 || length < 0 || offset + length > size) {
+      throw new EOFException(
+          "read "
+              + description
+              + " bytes "
+              + offset
+              + "-"
+              + (offset + length - 1)
+              + ": blob has "
+              + size
+              + " bytes");
+    }
+    if (length == 0) {
+      return InputStream.nullInputStream();
+    }
+    ByteRange range = new ByteRange(offset, length);
+    String what = "read " + description + " " + range;
+    HttpResponse<InputStream> r =
+        get("bytes=" + range.spec(), what, StreamingBody.handler(transport.requestTimeout(), what));
+    InputStream body = r.body();
+    try {
+      long skip;
+      switch (r.statusCode()) {
+        case 206 -> {
+          ByteRange got = contentRange(r, what).range();
+          if (!got.contains(range)) {
+            throw new RegistryProtocolException(what + ": server sent " + got);
+          }
+          skip = range.offset() - got.offset();
+        }
+        case 200 -> {
+          // The server ignored Range: a small blob is read from its start, a large one refused.
+          if (size > WHOLE_BLOB_LIMIT) {
+            throw new RegistryProtocolException(
+                what + ": server ignores Range requests (200) on a blob of " + size + " bytes");
+          }
+          skip = range.offset();
+        }
+        default -> throw Failures.of(r, what, false);
+      }
+      body.skipNBytes(skip);
+      return new ExactLengthInputStream(body, length, what);
+    } catch (IOException | RuntimeException e) {
+      body.close();
+      throw e;
+    }
+  }
+
+  /**
    * Reads several ranges, in as few requests as the server allows. The result has one array per
    * requested range, in request order. Ranges may overlap and come in any order.
    *
@@ -363,6 +419,64 @@ public final class RegistryBlobSource implements BlobSource {
       redirected.set(current);
     }
     return r;
+  }
+
+  /**
+   * The first {@code length} bytes of a body; an earlier end of the body fails the read with an
+   * {@link EOFException}. Closing it closes the body.
+   */
+  private static final class ExactLengthInputStream extends java.io.FilterInputStream {
+    private final String what;
+    private long left;
+
+    ExactLengthInputStream(InputStream body, long length, String what) {
+      super(body);
+      this.left = length;
+      this.what = what;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left == 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) {
+        throw new EOFException(what + ": body ended " + left + " bytes early");
+      }
+      left -= n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] scratch = new byte[(int) Math.min(8192, Math.max(1, n))];
+      long skipped = 0;
+      while (skipped < n) {
+        int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+        if (r < 0) {
+          break;
+        }
+        skipped += r;
+      }
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(left, in.available());
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
   }
 
   private static ContentRange contentRange(HttpResponse<?> r, String what)

@@ -100,6 +100,11 @@ final class RegistryTransport {
     return host.equals("localhost") || host.startsWith("127.");
   }
 
+  /** How long one exchange may take; for streamed bodies, how long a read may wait for bytes. */
+  Duration requestTimeout() {
+    return requestTimeout;
+  }
+
   /**
    * Sends {@code call}: authenticates on a 401 challenge (once), retries 5xx, 429 and I/O errors
    * per the retry policy. Returns every other response with its body open; the caller closes it.

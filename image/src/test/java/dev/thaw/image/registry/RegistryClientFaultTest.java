@@ -317,6 +317,93 @@ class RegistryClientFaultTest {
     assertTrue(millis < 4_000, "stall cut off by the request timeout, took " + millis + " ms");
   }
 
+  @Test
+  void openRange_streamsExactlyTheRange() throws Exception {
+    server.route(BLOB_PATH, (ex, hit) -> FakeHttpServer.serveSingleRange(ex, BLOB));
+    try (java.io.InputStream in = blobSource().openRange(1000, 50_000)) {
+      assertArrayEquals(Arrays.copyOfRange(BLOB, 1000, 51_000), in.readAllBytes());
+    }
+    assertEquals(1, server.hits(BLOB_PATH));
+  }
+
+  @Test
+  void openRange_serverSendsWiderRange_skipsToTheAskedBytes() throws Exception {
+    server.route(
+        BLOB_PATH,
+        (ex, hit) -> {
+          ex.getResponseHeaders().set("Content-Range", "bytes 0-9999/" + BLOB.length);
+          FakeHttpServer.send(ex, 206, Arrays.copyOf(BLOB, 10_000));
+        });
+    try (java.io.InputStream in = blobSource().openRange(500, 1000)) {
+      assertArrayEquals(Arrays.copyOfRange(BLOB, 500, 1500), in.readAllBytes());
+    }
+  }
+
+  @Test
+  void openRange_stalledBody_readFailsAfterTheRequestTimeout() throws Exception {
+    RegistryClient impatient =
+        RegistryClient.builder()
+            .retryPolicy(new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(5)))
+            .requestTimeout(Duration.ofMillis(500))
+            .build();
+    server.route(
+        BLOB_PATH,
+        (ex, hit) -> {
+          ex.getResponseHeaders().set("Content-Range", "bytes 0-999/" + BLOB.length);
+          ex.sendResponseHeaders(206, 1000);
+          ex.getResponseBody().write(BLOB, 0, 10);
+          ex.getResponseBody().flush();
+          sleepQuietly(5_000); // headers and 10 bytes, then nothing
+        });
+    long start = System.nanoTime();
+    try (java.io.InputStream in =
+        impatient
+            .blobSource(ref, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, BLOB_DIGEST, BLOB.length))
+            .openRange(0, 1000)) {
+      assertArrayEquals(Arrays.copyOf(BLOB, 10), in.readNBytes(10));
+      java.io.IOException e = assertThrows(java.io.IOException.class, in::read);
+      assertTrue(e.getMessage().contains("no bytes for"), e.getMessage());
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis < 4_000, "stall cut off by the request timeout, took " + millis + " ms");
+  }
+
+  @Test
+  void openRange_truncatedBody_failsWithEof() throws Exception {
+    server.route(
+        BLOB_PATH,
+        (ex, hit) -> {
+          ex.getResponseHeaders().set("Content-Range", "bytes 0-999/" + BLOB.length);
+          ex.sendResponseHeaders(206, 1000);
+          ex.getResponseBody().write(BLOB, 0, 10);
+          ex.getResponseBody().flush(); // then the connection closes after 10 of 1000 bytes
+        });
+    try (java.io.InputStream in = blobSource().openRange(0, 1000)) {
+      assertThrows(java.io.IOException.class, in::readAllBytes);
+    }
+  }
+
+  @Test
+  void openRange_missingBlob_failsNamingTheRange() {
+    server.route(BLOB_PATH, (ex, hit) -> FakeHttpServer.send(ex, 404, "{}"));
+    BlobNotFoundException e =
+        assertThrows(BlobNotFoundException.class, () -> blobSource().openRange(0, 100));
+    assertTrue(e.getMessage().contains(BLOB_DIGEST.toString()), e.getMessage());
+  }
+
+  @Test
+  void openRange_rangeIgnoredOnSmallBlob_servedFromTheWholeBody() throws Exception {
+    server.route(BLOB_PATH, (ex, hit) -> FakeHttpServer.send(ex, 200, BLOB));
+    try (java.io.InputStream in = blobSource().openRange(90_000, 10_000)) {
+      assertArrayEquals(Arrays.copyOfRange(BLOB, 90_000, 100_000), in.readAllBytes());
+    }
+  }
+
+  @Test
+  void openRange_pastTheEnd_eof() {
+    assertThrows(java.io.EOFException.class, () -> blobSource().openRange(99_000, 2000));
+  }
+
   private static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);

@@ -116,7 +116,9 @@ public final class CachingChunkSource implements ChunkSource {
 
   /**
    * On entering chunk {@code p} right after chunk {@code p - 1}, fetches ahead: every missing chunk
-   * up to {@code readAheadBytes} of blob beyond {@code p}, as parallel on-demand runs.
+   * starting within {@code readAheadBytes} of blob beyond {@code p}, as parallel on-demand runs of
+   * up to {@code readAheadRunBytes} each (which may reach past the window). As the reader moves on,
+   * a new run starts only when the window reaches a chunk no run covers, so runs stay large.
    */
   private void readAhead(int p) {
     long window = ctx.config().readAheadBytes();
@@ -137,10 +139,10 @@ public final class CachingChunkSource implements ChunkSource {
         q++;
         continue;
       }
-      fetcher.fetchLed(
-          order, q, led.get(), ctx.config().onDemandRunBytes(), FetchPriority.ON_DEMAND);
+      long runBytes = ctx.config().readAheadRunBytes();
+      fetcher.fetchLed(order, q, led.get(), runBytes, FetchPriority.ON_DEMAND);
       // Skip what that run covers; its chunks are now in flight and would be skipped anyway.
-      long runEnd = Math.min(limit, c.compressedOffset() + ctx.config().onDemandRunBytes());
+      long runEnd = c.compressedOffset() + runBytes;
       q++;
       while (q < order.size()
           && order.get(q).compressedOffset() < runEnd

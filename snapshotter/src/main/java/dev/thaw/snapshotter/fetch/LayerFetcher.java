@@ -5,9 +5,9 @@ import dev.thaw.image.oci.Digest;
 import dev.thaw.image.toc.TocChunk;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,15 +151,18 @@ public final class LayerFetcher {
     }
   }
 
-  /** Fetches one run now, on the calling thread; completes (or fails) every led flight. */
+  /**
+   * Fetches one run now, on the calling thread; completes (or fails) every led flight. The range is
+   * streamed: each chunk is decoded, verified, cached and handed out as soon as its member has
+   * arrived, so the first waiter does not wait for the whole range. A transfer that fails midway is
+   * retried (a bounded number of times) for the chunks not yet served.
+   */
   private void execute(
       FetchRun run, Map<Digest, CompletableFuture<byte[]>> led, FetchPriority priority) {
-    byte[] range;
     try {
-      range = readWithRetries(run, priority);
-    } catch (IOException e) {
-      health.failed(e);
-      ctx.metrics().fetchFailed();
+      executeOrFail(run, led, priority);
+    } catch (Throwable t) {
+      // An Error (out of memory, say) must not leave readers waiting forever on these flights.
       Map<Digest, CompletableFuture<byte[]>> mine = new LinkedHashMap<>();
       for (TocChunk c : run.chunks()) {
         CompletableFuture<byte[]> f = led.remove(c.chunkDigest());
@@ -167,31 +170,156 @@ public final class LayerFetcher {
           mine.put(c.chunkDigest(), f);
         }
       }
-      ctx.flights().failAll(mine, e);
-      return;
+      ctx.flights()
+          .failAll(
+              mine, new IOException("fetch " + run + " of layer " + layer + " failed: " + t, t));
+      throw t;
     }
-    health.succeeded();
+  }
+
+  private void executeOrFail(
+      FetchRun run, Map<Digest, CompletableFuture<byte[]>> led, FetchPriority priority) {
+    FetchConfig config = ctx.config();
+    long backoff = config.retryBackoff().toMillis();
+    List<TocChunk> pending = run.chunks();
+    IOException last = null;
+    for (int attempt = 1; attempt <= config.attempts(); attempt++) {
+      pending = pending.stream().filter(c -> led.containsKey(c.chunkDigest())).toList();
+      if (pending.isEmpty()) {
+        break;
+      }
+      FetchRun remaining = new FetchRun(pending);
+      try {
+        stream(remaining, led, priority);
+        return;
+      } catch (EOFException e) {
+        last =
+            new IOException(
+                "fetch " + remaining + " of layer " + layer + " from " + blob.describe() + ": " + e,
+                e);
+        break;
+      } catch (IOException e) {
+        last = e;
+        if (attempt < config.attempts()) {
+          LOG.info(
+              "layer "
+                  + layer
+                  + ": fetch "
+                  + remaining
+                  + " attempt "
+                  + attempt
+                  + " failed, retrying: "
+                  + e.getMessage());
+          try {
+            sleep(backoff);
+          } catch (InterruptedIOException interrupted) {
+            last = interrupted;
+            break;
+          }
+          backoff *= 2;
+        } else {
+          last =
+              new IOException(
+                  "fetch "
+                      + remaining
+                      + " of layer "
+                      + layer
+                      + " from "
+                      + blob.describe()
+                      + ": failed "
+                      + config.attempts()
+                      + " times, last: "
+                      + e.getMessage(),
+                  e);
+        }
+      }
+    }
+    if (last == null) {
+      return; // every chunk was served, by this run or (for duplicates) before it
+    }
+    health.failed(last);
+    ctx.metrics().fetchFailed();
+    Map<Digest, CompletableFuture<byte[]>> mine = new LinkedHashMap<>();
     for (TocChunk c : run.chunks()) {
       CompletableFuture<byte[]> f = led.remove(c.chunkDigest());
-      if (f == null) {
-        continue; // led by someone else, or a duplicate digest already served
+      if (f != null) {
+        mine.put(c.chunkDigest(), f);
       }
-      try {
-        byte[] bytes = decode(run, range, c);
-        store(c, bytes);
-        ctx.flights().complete(c.chunkDigest(), f, bytes);
-      } catch (IOException | RuntimeException e) {
-        health.failed(e);
-        LOG.warning(() -> "layer " + layer + ": " + e.getMessage());
-        ctx.flights().fail(c.chunkDigest(), f, e);
+    }
+    ctx.flights().failAll(mine, last);
+  }
+
+  /**
+   * One streamed Range request for {@code run}: serves each led chunk as its member arrives and
+   * removes it from {@code led}. A chunk that fails to decode or verify fails alone (retrying would
+   * fetch the same bytes); a failing transfer throws, leaving the unserved chunks in {@code led}.
+   */
+  private void stream(
+      FetchRun run, Map<Digest, CompletableFuture<byte[]>> led, FetchPriority priority)
+      throws IOException {
+    long start = System.nanoTime();
+    try (InputStream in = blob.openRange(run.offset(), run.length())) {
+      long pos = run.offset();
+      byte[] member = null;
+      long memberOffset = -1;
+      long memberEnd = -1;
+      boolean arrived = false;
+      boolean recorded = false;
+      for (TocChunk c : run.chunks()) {
+        if (!led.containsKey(c.chunkDigest())) {
+          continue; // led by someone else, or a duplicate digest already served
+        }
+        if (c.compressedOffset() != memberOffset || c.compressedEnd() != memberEnd) {
+          int length = Math.toIntExact(c.compressedLength());
+          if (c.compressedOffset() >= pos) {
+            in.skipNBytes(c.compressedOffset() - pos);
+            member = in.readNBytes(length);
+            if (member.length != length) {
+              throw new EOFException(
+                  "fetch " + c + " of layer " + layer + ": range ended inside the member");
+            }
+            pos = c.compressedEnd();
+          } else {
+            // A member overlapping the previous one without being it: not in valid layers, but
+            // served correctly by its own read rather than by rewinding the stream.
+            member = blob.read(c.compressedOffset(), length);
+          }
+          memberOffset = c.compressedOffset();
+          memberEnd = c.compressedEnd();
+          if (!arrived) {
+            // The registry delivers again: healthy before any waiter wakes up.
+            health.succeeded();
+            arrived = true;
+          }
+          if (memberEnd >= run.end()) {
+            // All bytes are in: counted before the last waiter wakes up.
+            recordFetched(run, priority, pos - run.offset(), start);
+            recorded = true;
+          }
+        }
+        CompletableFuture<byte[]> f = led.remove(c.chunkDigest());
+        try {
+          byte[] bytes = decode(member, c);
+          store(c, bytes);
+          ctx.flights().complete(c.chunkDigest(), f, bytes);
+        } catch (IOException | RuntimeException e) {
+          health.failed(e);
+          LOG.warning(() -> "layer " + layer + ": " + e.getMessage());
+          ctx.flights().fail(c.chunkDigest(), f, e);
+        }
+      }
+      if (!recorded) {
+        recordFetched(run, priority, pos - run.offset(), start);
       }
     }
   }
 
-  private byte[] decode(FetchRun run, byte[] range, TocChunk c) throws IOException {
-    int from = (int) (c.compressedOffset() - run.offset());
-    int to = (int) (c.compressedEnd() - run.offset());
-    byte[] member = Arrays.copyOfRange(range, from, to);
+  private void recordFetched(FetchRun run, FetchPriority priority, long bytes, long startNanos) {
+    ctx.metrics().fetched(priority.label(), bytes, System.nanoTime() - startNanos);
+    LOG.fine(() -> "layer " + layer + ": fetched " + run + " (" + priority.label() + ")");
+  }
+
+  private byte[] decode(byte[] member, TocChunk c) throws IOException {
     byte[] bytes;
     try {
       bytes = codec.decompress(member, c);
@@ -213,51 +341,6 @@ public final class LayerFetcher {
       // The bytes are verified and are served from memory; only later reads lose the cache.
       LOG.log(Level.WARNING, "layer " + layer + ": cache " + c + ": " + e.getMessage(), e);
     }
-  }
-
-  private byte[] readWithRetries(FetchRun run, FetchPriority priority) throws IOException {
-    FetchConfig config = ctx.config();
-    long backoff = config.retryBackoff().toMillis();
-    IOException last = null;
-    for (int attempt = 1; attempt <= config.attempts(); attempt++) {
-      long start = System.nanoTime();
-      try {
-        byte[] bytes = blob.read(run.offset(), Math.toIntExact(run.length()));
-        ctx.metrics().fetched(priority.label(), bytes.length, System.nanoTime() - start);
-        LOG.fine(() -> "layer " + layer + ": fetched " + run + " (" + priority.label() + ")");
-        return bytes;
-      } catch (EOFException e) {
-        throw new IOException(
-            "fetch " + run + " of layer " + layer + " from " + blob.describe() + ": " + e, e);
-      } catch (IOException e) {
-        last = e;
-        if (attempt < config.attempts()) {
-          LOG.info(
-              "layer "
-                  + layer
-                  + ": fetch "
-                  + run
-                  + " attempt "
-                  + attempt
-                  + " failed, retrying: "
-                  + e.getMessage());
-          sleep(backoff);
-          backoff *= 2;
-        }
-      }
-    }
-    throw new IOException(
-        "fetch "
-            + run
-            + " of layer "
-            + layer
-            + " from "
-            + blob.describe()
-            + ": failed "
-            + config.attempts()
-            + " times, last: "
-            + last.getMessage(),
-        last);
   }
 
   private static void sleep(long millis) throws InterruptedIOException {

@@ -164,10 +164,10 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     // on a restart the log already holds the first run's lines: look only at what follows
     int logged = log().length();
-    process =
+    ProcessBuilder daemon =
         new ProcessBuilder(
                 java.toString(),
-                "--enable-native-access=ALL-UNNAMED",
+                "@" + jvmOptions(),
                 "-jar",
                 shadedJar().toString(),
                 "serve",
@@ -178,8 +178,9 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
                 "--address",
                 socket.toString())
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    daemon.environment().put("MALLOC_ARENA_MAX", "2"); // as bin/thaw-snapshotter sets it
+    process = daemon.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!log().substring(logged).contains("serving snapshots on")) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -233,6 +234,16 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
     }
+  }
+
+  /** The daemon's JVM flags as shipped: {@code bin/thaw-snapshotter.jvm-options} of the repo. */
+  private static Path jvmOptions() throws IOException {
+    Path options =
+        Path.of("..", "bin", "thaw-snapshotter.jvm-options").toAbsolutePath().normalize();
+    if (!Files.isRegularFile(options)) {
+      throw new IOException("find the daemon's JVM flags: no " + options);
+    }
+    return options;
   }
 
   /** The daemon's shaded jar, built by {@code mvn package} before the ITs run. */

@@ -172,7 +172,7 @@ class CachingChunkSourceTest {
   @Test
   void read_sequentialReader_triggersParallelReadAhead() throws Exception {
     FetchConfig config =
-        new FetchConfig(10_000, 1 << 20, 1 << 20, 1 << 20, 0, 3, Duration.ofMillis(10));
+        new FetchConfig(10_000, 1 << 20, 20_000, 1 << 20, 1 << 20, 0, 3, Duration.ofMillis(10));
     Rig r = rig(new GzipTestLayer(7, 400_000, 10_000), new MemoryChunkCache(1 << 30), config);
     r.source().read(r.layer().chunks.get(0), 0, ByteBuffer.allocate(10));
     r.source().read(r.layer().chunks.get(1), 0, ByteBuffer.allocate(10));
@@ -185,6 +185,37 @@ class CachingChunkSourceTest {
     int reads = r.blob().reads.get();
     assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 4096));
     assertEquals(reads, r.blob().reads.get());
+  }
+
+  @Test
+  void read_transferBreaksMidRange_servedChunksKeptAndOnlyTheRestRefetched() throws Exception {
+    Rig r =
+        rig(new GzipTestLayer(9, 300_000, 10_000), new MemoryChunkCache(1 << 30), noReadAhead());
+    r.blob().streamFailuresLeft.set(1);
+    r.blob().streamFailAfter = r.layer().blob.length / 2;
+    assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 4096));
+    assertEquals(2, r.blob().reads.get());
+    long brokeAt = r.blob().ranges.get(0)[0] + r.blob().streamFailAfter;
+    long[] retry = r.blob().ranges.get(1);
+    // The retry starts at the member the break hit: everything before it was served and cached.
+    assertTrue(retry[0] > r.blob().ranges.get(0)[0] && retry[0] <= brokeAt, "retry at " + retry[0]);
+    TocChunk broken =
+        r.layer().chunks.stream().filter(c -> c.compressedOffset() == retry[0]).findFirst().get();
+    assertTrue(broken.compressedEnd() > brokeAt, "member " + broken + " holds byte " + brokeAt);
+    assertTrue(r.health().healthy());
+  }
+
+  @Test
+  void read_sequentialReader_readAheadUsesFewLargeRuns() throws Exception {
+    FetchConfig config =
+        new FetchConfig(10_000, 150_000, 100_000, 1 << 20, 1 << 20, 0, 3, Duration.ofMillis(10));
+    Rig r = rig(new GzipTestLayer(10, 400_000, 10_000), new MemoryChunkCache(1 << 30), config);
+    assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 4096));
+    // ~400 KB of members in read-ahead runs of ~100 KB, not one request per 10 KB chunk.
+    assertTrue(r.blob().reads.get() <= 10, "requests: " + r.blob().reads.get());
+    for (long[] range : r.blob().ranges) {
+      assertTrue(range[1] <= 100_000 + 20_000, "range of " + range[1] + " bytes");
+    }
   }
 
   @Test

@@ -82,6 +82,9 @@ final class GzipTestLayer {
         new java.util.concurrent.atomic.AtomicInteger();
     volatile boolean down;
     volatile long delayMillis;
+    final java.util.concurrent.atomic.AtomicInteger streamFailuresLeft =
+        new java.util.concurrent.atomic.AtomicInteger();
+    volatile long streamFailAfter;
     final List<long[]> ranges = java.util.Collections.synchronizedList(new ArrayList<>());
 
     FaultyBlob(byte[] bytes) {
@@ -112,6 +115,42 @@ final class GzipTestLayer {
         throw new EOFException("past end");
       }
       return Arrays.copyOfRange(bytes, (int) offset, (int) offset + length);
+    }
+
+    /**
+     * Reads the range through {@link #read} (counted, delayed, failing as configured); while {@code
+     * streamFailuresLeft} is positive, the stream then fails after {@code streamFailAfter} bytes.
+     */
+    @Override
+    public java.io.InputStream openRange(long offset, long length) throws IOException {
+      byte[] range = read(offset, Math.toIntExact(length));
+      if (streamFailuresLeft.getAndDecrement() <= 0) {
+        return new java.io.ByteArrayInputStream(range);
+      }
+      long failAt = streamFailAfter;
+      return new java.io.InputStream() {
+        private int pos;
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (pos >= failAt) {
+            throw new IOException("connection reset at blob byte " + (offset + pos));
+          }
+          if (pos == range.length) {
+            return -1;
+          }
+          int n = (int) Math.min(Math.min(len, range.length - pos), failAt - pos);
+          System.arraycopy(range, pos, b, off, n);
+          pos += n;
+          return n;
+        }
+      };
     }
 
     @Override

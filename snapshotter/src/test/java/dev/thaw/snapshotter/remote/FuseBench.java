@@ -41,6 +41,10 @@ public final class FuseBench {
 
   /** Runs the benchmark. */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--cold-read")) {
+      coldReadChild(args);
+      return;
+    }
     long bigMiB = args.length > 0 ? Long.parseLong(args[0]) : 1024;
     int treeFiles = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
     Path work = Files.createTempDirectory("thaw-bench-fuse");
@@ -62,8 +66,27 @@ public final class FuseBench {
               4L << 20);
       double curlMBs = curl(registry.host(), big);
       rows.add(row("curl of the layer blob (same registry)", curlMBs, "MB/s"));
-      Path cacheDir = work.resolve("cache");
       long bytes = bigMiB << 20;
+      rows.add(
+          row("registry Range GETs of 4 MiB, 8 in parallel", ranges(client, repo, big), "MB/s"));
+      rows.add(
+          row(
+              "registry streamed Range GETs of 64 MiB, 1 at a time",
+              streamed(client, repo, big),
+              "MB/s"));
+      rows.add(
+          row(
+              "cold sequential read in process (no FUSE), 128 KiB",
+              inProcess(client, repo, big, work.resolve("cache-direct"), bytes),
+              "MB/s"));
+      Path jvmOptions = Path.of("bin/thaw-snapshotter.jvm-options");
+      if (Files.exists(jvmOptions)) {
+        String[] child = coldReadInChild(registry.host(), big, work, jvmOptions);
+        rows.add(
+            new String[] {"cold sequential read, daemon JVM flags (own JVM)", child[0], "MB/s"});
+        rows.add(new String[] {"  peak RSS of that JVM (VmHWM)", child[1], "MiB"});
+      }
+      Path cacheDir = work.resolve("cache");
       try (Mount m = new Mount(client, repo, big, cacheDir, work.resolve("mnt-big"))) {
         double cold = seqRead(m.mountpoint.resolve("big.bin"), bytes);
         rows.add(row("cold sequential read, 1 MiB reads", cold, "MB/s"));
@@ -80,6 +103,9 @@ public final class FuseBench {
       }
 
       // 2. A tree of many small files.
+      if (treeFiles == 0) {
+        return;
+      }
       List<TestEntry> tree = new ArrayList<>();
       for (int d = 0; d < treeFiles / 500; d++) {
         tree.add(TestLayers.dir("t/d" + d + "/"));
@@ -104,10 +130,150 @@ public final class FuseBench {
     } finally {
       registry.stop();
       sh("rm -rf '" + work + "'");
+      print(bigMiB, rows);
     }
+  }
+
+  private static void print(long bigMiB, List<String[]> rows) {
     System.out.printf("%n%-52s %12s %s%n", "bench/fuse (" + bigMiB + " MiB file)", "value", "unit");
     for (String[] r : rows) {
       System.out.printf("%-52s %12s %s%n", r[0], r[1], r[2]);
+    }
+  }
+
+  /**
+   * Runs the cold sequential read in a JVM of its own, started with the daemon's flags ({@code
+   * jvmOptions}, a java argument file), so its peak RSS is the fetch path's and not the layer
+   * builder's. Returns MB/s and VmHWM in MiB.
+   */
+  private static String[] coldReadInChild(String host, Descriptor d, Path work, Path jvmOptions)
+      throws Exception {
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                javaBin.toString(),
+                "@" + jvmOptions.toAbsolutePath(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                FuseBench.class.getName(),
+                "--cold-read",
+                host,
+                d.digest().toString(),
+                Long.toString(d.size()),
+                work.resolve("child").toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    // As the launchers set it: few glibc malloc arenas for libfuse's many native threads.
+    pb.environment().put("MALLOC_ARENA_MAX", "2");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException("cold read child failed: " + out);
+    }
+    String[] last = out.lines().reduce((a, b) -> b).orElse("").split(" ");
+    return new String[] {last[0], last[1]};
+  }
+
+  /** The child side: {@code --cold-read HOST DIGEST SIZE WORKDIR}; prints "MB/s VmHWM-MiB". */
+  private static void coldReadChild(String[] args) throws Exception {
+    RegistryClient client = RegistryClient.builder().insecureRegistry(args[1]).build();
+    RegistryReference repo = RegistryReference.parse(args[1] + "/bench/fuse:1");
+    Descriptor d =
+        Descriptor.of(
+            MediaTypes.OCI_LAYER_GZIP,
+            dev.thaw.image.oci.Digest.parse(args[2]),
+            Long.parseLong(args[3]));
+    Path work = Files.createDirectories(Path.of(args[4]));
+    double mbs;
+    try (Mount m = new Mount(client, repo, d, work.resolve("cache"), work.resolve("mnt"))) {
+      Path file = m.mountpoint.resolve("big.bin");
+      mbs = seqRead(file, Files.size(file));
+    }
+    long hwmKib =
+        Files.readAllLines(Path.of("/proc/self/status")).stream()
+            .filter(l -> l.startsWith("VmHWM:"))
+            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+            .findFirst()
+            .orElseThrow();
+    System.out.printf("%.1f %.1f%n", mbs, hwmKib / 1024.0);
+  }
+
+  /** Throughput of 4 MiB Range GETs of the whole blob through the client, 8 at a time. */
+  private static double ranges(RegistryClient client, RegistryReference repo, Descriptor d)
+      throws Exception {
+    BlobSource blob = client.blobSource(repo, d);
+    long size = d.size();
+    int piece = 4 << 20;
+    java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+    long t0 = System.nanoTime();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Void>> workers = new ArrayList<>();
+      for (int w = 0; w < 8; w++) {
+        workers.add(
+            pool.submit(() -> {
+              for (long off; (off = next.getAndAdd(piece)) < size; ) {
+                blob.read(off, (int) Math.min(piece, size - off));
+              }
+              return null;
+            }));
+      }
+      for (var f : workers) {
+        f.get();
+      }
+    }
+    return size / ((System.nanoTime() - t0) / 1e9) / 1e6;
+  }
+
+  /** Throughput of 64 MiB streamed Range GETs of the whole blob, one after the other. */
+  private static double streamed(RegistryClient client, RegistryReference repo, Descriptor d)
+      throws Exception {
+    BlobSource blob = client.blobSource(repo, d);
+    long size = d.size();
+    long piece = 64L << 20;
+    byte[] buf = new byte[1 << 20];
+    long t0 = System.nanoTime();
+    for (long off = 0; off < size; off += piece) {
+      try (var in = blob.openRange(off, Math.min(piece, size - off))) {
+        while (in.read(buf) > 0) {}
+      }
+    }
+    return size / ((System.nanoTime() - t0) / 1e9) / 1e6;
+  }
+
+  /** Cold sequential read of the big file straight from the chunk source, 128 KiB at a time. */
+  private static double inProcess(
+      RegistryClient client, RegistryReference repo, Descriptor d, Path cacheDir, long size)
+      throws Exception {
+    try (DiskChunkCache cache = DiskChunkCache.open(cacheDir, 4L << 30);
+        FetchScheduler scheduler = new FetchScheduler(8, false, RateLimiter.unlimited())) {
+      BlobSource blob = client.blobSource(repo, d);
+      OpenedLayer opened =
+          SeekableLayers.opener().open(blob, d.digest().toString(), Optional.empty());
+      FetchContext ctx =
+          FetchContext.of(
+              cache, scheduler, SnapshotterMetrics.inNewRegistry(), FetchConfig.defaults());
+      var fetcher =
+          new dev.thaw.snapshotter.fetch.LayerFetcher(
+              d.digest().toString(),
+              blob,
+              opened.codec(),
+              ctx,
+              new dev.thaw.snapshotter.fetch.LayerHealth());
+      var source =
+          new dev.thaw.snapshotter.fetch.CachingChunkSource(
+              dev.thaw.snapshotter.fetch.LayerChunks.of(opened.index()), fetcher);
+      var index = opened.index();
+      var file = index.lookup("big.bin").orElseThrow();
+      ByteBuffer buf = ByteBuffer.allocateDirect(128 << 10);
+      long t0 = System.nanoTime();
+      for (long pos = 0; pos < size; ) {
+        var chunk = index.chunks(file).get(index.chunkIndexAt(file, pos));
+        buf.clear().limit((int) Math.min(buf.capacity(), chunk.fileEnd() - pos));
+        source.read(chunk, pos - chunk.fileOffset(), buf);
+        pos += buf.position();
+      }
+      double mbs = size / ((System.nanoTime() - t0) / 1e9) / 1e6;
+      blob.close();
+      return mbs;
     }
   }
 

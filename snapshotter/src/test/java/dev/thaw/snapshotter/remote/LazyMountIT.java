@@ -351,7 +351,8 @@ class LazyMountIT {
     Mounted m =
         mount(
             1L << 30,
-            new FetchConfig(300_000, 0, 8 << 20, 4 << 20, 64 << 10, 2, Duration.ofMillis(50)));
+            new FetchConfig(
+                300_000, 0, 16 << 20, 8 << 20, 4 << 20, 64 << 10, 2, Duration.ofMillis(50)));
     Path file = m.mountpoint().resolve("data/big.bin");
     try (FileChannel ch = FileChannel.open(file)) {
       ch.read(ByteBuffer.allocate(4096), 0);
