@@ -6,6 +6,7 @@ import dev.thaw.snapshotter.snapshots.NoopRemoteLayerPreparer;
 import dev.thaw.snapshotter.snapshots.OverlaySnapshotter;
 import dev.thaw.snapshotter.snapshots.RemoteLayerPreparer;
 import dev.thaw.snapshotter.snapshots.RemoteLayerPreparerFactory;
+import dev.thaw.snapshotter.snapshots.StaleMounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +21,19 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code thaw-snapshotter serve}: runs the daemon until SIGTERM. Order at start: config, store,
- * clear stale mounts and restore remote snapshots, then serve. At SIGTERM: stop serving, drain
- * running calls, unmount remote layers, close the store; the JVM then exits with 143 (128 +
- * SIGTERM), which the systemd unit counts as success. Confined to the main thread.
+ * clear stale mounts, warm the lazy-mount path up (one throwaway layer from a loopback registry),
+ * restore remote snapshots, then serve. At SIGTERM: stop serving, drain running calls, unmount
+ * remote layers, close the store; the JVM then exits with 143 (128 + SIGTERM), which the systemd
+ * unit counts as success. Confined to the main thread.
  */
 @Command(name = "serve", description = "Serve containerd's snapshots API on a Unix socket.")
 final class ServeCommand implements Callable<Integer> {
 
   private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
   private static final long DRAIN_MILLIS = 10_000;
+
+  /** Under the root: where the start-up warm-up mounts its throwaway layer. */
+  static final String WARM_UP_DIR = "warm-up";
 
   @Option(names = "--config", description = "TOML config file (default ${DEFAULT-VALUE}).")
   Path config;
@@ -55,9 +60,15 @@ final class ServeCommand implements Callable<Integer> {
         OverlaySnapshotter.open(cfg.root(), remote, overlayIndexSupported(), Clock.systemUTC());
     SnapshotterServer server;
     try {
+      warmUp(remote, cfg.root().resolve(WARM_UP_DIR));
       snapshotter.restoreRemoteSnapshots();
       server = new SnapshotterServer(snapshotter, cfg.address(), cfg.grpcThreads(), 256);
       server.start();
+      try {
+        server.warmUp();
+      } catch (IOException e) {
+        LOG.warning("gRPC warm-up failed, the first calls will be slower: " + e.getMessage());
+      }
     } catch (IOException | RuntimeException e) {
       snapshotter.close();
       throw e;
@@ -86,6 +97,21 @@ final class ServeCommand implements Callable<Integer> {
     server.awaitTermination();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Runs the preparer's warm-up on {@code scratch}, clearing a mount a killed earlier run left
+   * there. A failure is logged, not fatal: the daemon then serves with a colder first Prepare.
+   */
+  private static void warmUp(RemoteLayerPreparer remote, Path scratch) throws InterruptedException {
+    try {
+      if (Files.isDirectory(scratch.getParent())) {
+        StaleMounts.clear(scratch);
+      }
+      remote.warmUp(scratch);
+    } catch (IOException | RuntimeException e) {
+      LOG.warning("warm-up failed, the first lazy Prepare will be slower: " + e.getMessage());
+    }
   }
 
   private static void shutdownLine(String message) {

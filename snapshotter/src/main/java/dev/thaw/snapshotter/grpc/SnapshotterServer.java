@@ -1,10 +1,21 @@
 package dev.thaw.snapshotter.grpc;
 
+import dev.thaw.proto.containerd.snapshots.v1.ListSnapshotsRequest;
+import dev.thaw.proto.containerd.snapshots.v1.PrepareSnapshotRequest;
+import dev.thaw.proto.containerd.snapshots.v1.PrepareSnapshotResponse;
+import dev.thaw.proto.containerd.snapshots.v1.SnapshotsGrpc;
+import dev.thaw.proto.containerd.snapshots.v1.StatSnapshotRequest;
+import dev.thaw.proto.containerd.types.Mount;
 import dev.thaw.snapshotter.snapshots.Snapshotter;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -70,6 +81,62 @@ public final class SnapshotterServer {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     Files.deleteIfExists(socket);
     server.start();
+  }
+
+  /**
+   * Calls the started server once over its own socket, so that containerd's first calls find the
+   * gRPC, Netty and protobuf call paths loaded: a Stat of a key that cannot exist (answered
+   * NOT_FOUND), a List, and a round trip of the Prepare messages with labels and mounts. Read-only.
+   *
+   * @throws IOException if a call fails otherwise than expected
+   */
+  public void warmUp() throws IOException {
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+            .channelType(EpollDomainSocketChannel.class)
+            .eventLoopGroup(loop)
+            .usePlaintext()
+            .build();
+    try {
+      SnapshotsGrpc.SnapshotsBlockingStub stub =
+          SnapshotsGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+      try {
+        stub.stat(
+            StatSnapshotRequest.newBuilder()
+                .setSnapshotter("thaw")
+                .setKey("thaw-warm-up/absent")
+                .build());
+        throw new IOException("warm-up: Stat of thaw-warm-up/absent found a snapshot");
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+          throw new IOException("warm-up: Stat over " + socket + ": " + e.getStatus(), e);
+        }
+      }
+      try {
+        stub.list(ListSnapshotsRequest.newBuilder().setSnapshotter("thaw").build())
+            .forEachRemaining(r -> {});
+      } catch (StatusRuntimeException e) {
+        throw new IOException("warm-up: List over " + socket + ": " + e.getStatus(), e);
+      }
+      PrepareSnapshotRequest prepare =
+          PrepareSnapshotRequest.newBuilder()
+              .setSnapshotter("thaw")
+              .setKey("thaw-warm-up/key")
+              .setParent("thaw-warm-up/parent")
+              .putLabels("containerd.io/snapshot.ref", "thaw-warm-up")
+              .build();
+      PrepareSnapshotRequest.parseFrom(prepare.toByteString());
+      PrepareSnapshotResponse.parseFrom(
+          PrepareSnapshotResponse.newBuilder()
+              .addMounts(
+                  Mount.newBuilder().setType("overlay").setSource("overlay").addOptions("ro"))
+              .build()
+              .toByteString());
+    } finally {
+      channel.shutdownNow();
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
   }
 
   /**

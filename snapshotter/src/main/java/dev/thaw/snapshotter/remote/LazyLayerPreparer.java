@@ -137,6 +137,7 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
   }
 
   private RemoteLayer mountLayer(RemoteLayerRequest request) throws IOException {
+    long t0 = System.nanoTime();
     LayerCoordinates at = coordinates(request.labels());
     Descriptor descriptor =
         new LayerLocator(client)
@@ -145,7 +146,9 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
                 () -> new IOException("layer " + at.layer() + " not in image " + at.image()));
     BlobSource blob = client.blobSource(at.image(), descriptor);
     try {
+      long t1 = System.nanoTime();
       OpenedLayer opened = opener.open(blob, at.layer().toString(), at.tocDigest());
+      long t2 = System.nanoTime();
       String image = at.image().toString();
       Optional<ProfiledLayer> profiled = profiles.map(p -> p.layer(at.layer().toString(), image));
       RemoteLayer layer =
@@ -157,6 +160,17 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
               mounter,
               request.mountpoint(),
               profiled.map(AccessObserver.class::cast).orElse(AccessObserver.NONE));
+      if (LOG.isLoggable(Level.FINE)) {
+        long t3 = System.nanoTime();
+        LOG.fine(
+            String.format(
+                "prepare %s: manifest %d ms, TOC fetch+parse+index %d ms (%d entries), mount %d ms",
+                at.layer(),
+                (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000,
+                opened.index().size(),
+                (t3 - t2) / 1_000_000));
+      }
       RemoteLayer previous = mounted.put(request.mountpoint(), layer);
       if (previous != null) {
         closeQuietly(previous);
@@ -196,6 +210,13 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
    */
   Optional<List<String>> profiledImages(String chainId) {
     return Optional.ofNullable(chains.get(chainId)).map(l -> l.profiled().images());
+  }
+
+  /** Runs {@link WarmUp} with this preparer's mounter, on private fetch state. */
+  @Override
+  public void warmUp(Path scratch) throws IOException, InterruptedException {
+    Duration took = WarmUp.run(scratch, mounter);
+    LOG.info("warm-up: lazy prepare of a loopback layer took " + took.toMillis() + " ms");
   }
 
   @Override

@@ -47,6 +47,11 @@ final class OwningPreparer implements RemoteLayerPreparer {
   }
 
   @Override
+  public void warmUp(Path scratch) throws IOException, InterruptedException {
+    delegate.warmUp(scratch);
+  }
+
+  @Override
   public Optional<String> unhealthyReason(Path mountpoint) {
     return delegate.unhealthyReason(mountpoint);
   }

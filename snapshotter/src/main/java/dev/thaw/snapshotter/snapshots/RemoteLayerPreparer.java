@@ -43,6 +43,16 @@ public interface RemoteLayerPreparer extends AutoCloseable {
   /** Unmounts the layer at {@code mountpoint} before its snapshot is removed; idempotent. */
   void release(Path mountpoint) throws IOException;
 
+  /**
+   * Called once at start, before serving: exercises the lazy-mount path once (a throwaway layer
+   * mounted on {@code scratch}, an empty directory it may create, and unmounted again) so that the
+   * first real Prepare runs warm. The default does nothing.
+   *
+   * @throws IOException if the warm-up failed; the daemon serves anyway
+   * @throws InterruptedException if interrupted; nothing stays mounted
+   */
+  default void warmUp(Path scratch) throws IOException, InterruptedException {}
+
   /** Unmounts every layer and stops background work. */
   @Override
   void close() throws IOException;

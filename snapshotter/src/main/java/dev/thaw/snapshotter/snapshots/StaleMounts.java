@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * Finds and lazily unmounts mounts left under a directory by a killed daemon (a dead FUSE mount
  * answers every access with ENOTCONN). Thread-safe (stateless).
  */
-final class StaleMounts {
+public final class StaleMounts {
 
   private static final Logger LOG = Logger.getLogger(StaleMounts.class.getName());
 
@@ -40,7 +40,7 @@ final class StaleMounts {
   }
 
   /** Unmounts (lazily, {@code umount -l}) every mount below {@code dir}; logs each. */
-  static void clear(Path dir) throws IOException {
+  public static void clear(Path dir) throws IOException {
     for (Path p : under(dir, Path.of("/proc/self/mountinfo"))) {
       Process proc =
           new ProcessBuilder("umount", "-l", p.toString()).redirectErrorStream(true).start();
