@@ -25,6 +25,7 @@ fi
 
 install -d -m 0755 "$prefix/lib/thaw" "$prefix/bin" /etc/thaw
 install -d -m 0700 /var/lib/thaw /run/thaw
+install -d -m 0755 /var/cache/thaw # the launcher's class-data-sharing archives
 install -m 0644 "$jar" "$prefix/lib/thaw/thaw-snapshotter.jar"
 install -m 0644 "$repo/bin/thaw-snapshotter.jvm-options" "$prefix/lib/thaw/thaw-snapshotter.jvm-options"
 sed "s#/usr/local/lib/thaw#$prefix/lib/thaw#" "$here/thaw-snapshotter.sh" > "$prefix/bin/thaw-snapshotter"
