@@ -273,8 +273,9 @@ public final class LayerFetcher {
           int length = Math.toIntExact(c.compressedLength());
           if (c.compressedOffset() >= pos) {
             in.skipNBytes(c.compressedOffset() - pos);
-            member = in.readNBytes(length);
-            if (member.length != length) {
+            // Straight into an array of the member's size: no pieces gathered and copied again.
+            member = new byte[length];
+            if (in.readNBytes(member, 0, length) != length) {
               throw new EOFException(
                   "fetch " + c + " of layer " + layer + ": range ended inside the member");
             }
