@@ -48,7 +48,7 @@ summary() {
           if (bestd < 0 || d < bestd) { bestd = d; best = j }
         }
         split(row[k, best], f, "\t")
-        printf "%s %s %d %d %d %d %d %d %d %d %d %d %d\n", im[i], mo[m], n[k], f[7], f[4], f[5], f[6],
+        printf "%s %s %d %d %d %d %d %d %d %.0f %.0f %.0f %d\n", im[i], mo[m], n[k], f[7], f[4], f[5], f[6],
           median(req[k]), median(blobs[k]), median(bytes[k]), median(thaw[k]), median(pre[k]), median(rss[k])
       }
     }' "$RAW"
@@ -67,23 +67,23 @@ done <<<"$lines"
 {
   echo "## bench/cold-start — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "Weights $(mib "${WEIGHTS:-0}"), many-files ≥ ${MANY_FILES:-50000} files; ${ITERATIONS:-?} cold iteration(s) per cell" \
+  echo "Weights $(mib "${WEIGHTS:-0}"), many-files ≥ ${MANY_FILES:-50000} files; n cold iterations per cell" \
     "(fresh containerd and thaw roots, page cache dropped); network: ${SHAPE:-loopback, unshaped}."
   echo "Time columns: the iteration with the median time to READY; the other columns: medians."
   echo
-  echo "| image | mode | time to READY | pull | create | run | vs full | registry requests (blobs) | bytes served by registry | thaw fetched (prefetch) | thaw peak RSS |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| image | mode | n | time to READY | pull | create | run | vs full | registry requests (blobs) | bytes served by registry | thaw fetched (prefetch) | thaw peak RSS |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   while read -r image mode n total pull create run req blobs bytes thaw pre rss; do
     if [[ $mode == full ]]; then
       thaw_cols="– | –"
     else
       thaw_cols="$(mib "$thaw") ($(mib "$pre")) | $(mib $((rss * 1024)))"
     fi
-    echo "| $image | $mode | $(secs "$total") | $(secs "$pull") | $(secs "$create") | $(secs "$run") | $(ratio "$total" "${full_total[$image]:-0}") | $req ($blobs) | $(mib "$bytes") | $thaw_cols |"
+    echo "| $image | $mode | $n | $(secs "$total") | $(secs "$pull") | $(secs "$create") | $(secs "$run") | $(ratio "$total" "${full_total[$image]:-0}") | $req ($blobs) | $(mib "$bytes") | $thaw_cols |"
   done <<<"$lines"
   if [[ -n $PROFILE_NOTE ]]; then
     for image in $IMAGES; do
-      echo "| $image | thaw-profile | $PROFILE_NOTE | | | | | | | | |"
+      echo "| $image | thaw-profile | | $PROFILE_NOTE | | | | | | | | |"
     done
   fi
   echo

@@ -153,6 +153,15 @@ fresh_daemons() {
   else
     start_thaw
     start_containerd "$(thaw_proxy_plugin)"
+    # containerd dials its proxy snapshotter on first use and gives up after its handshake timeout;
+    # a JVM that has just started on a loaded machine can miss it. One listing through containerd
+    # before the clock starts (it touches no image).
+    local _
+    for _ in $(seq 30); do
+      ctr --address "$CONTAINERD_ADDRESS" snapshots --snapshotter thaw ls >/dev/null 2>&1 && return
+      sleep 1
+    done
+    fail "containerd cannot reach thaw-snapshotter on $THAW_SOCKET (see $WORK/containerd/log)"
   fi
 }
 
@@ -176,7 +185,7 @@ registry_traffic() {
     $2 == "-" && $3 == "-" && ($6 == "\"GET" || $6 == "\"HEAD") {
       n++; if ($7 ~ /\/blobs\//) blobs++; if ($10 ~ /^[0-9]+$/) bytes += $10
     }
-    END { printf "%d %d %d", n, blobs, bytes }'
+    END { printf "%d %d %.0f", n, blobs, bytes } # %d stops at 2^31 in mawk'
 }
 
 # run_container SNAPSHOTTER REF ID CMD...: ctr container create, then ctr task start (attached);

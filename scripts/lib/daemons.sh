@@ -199,7 +199,7 @@ thaw_proxy_plugin() { printf '[proxy_plugins.thaw]\n  type = "snapshot"\n  addre
 
 # thaw_metric NAME: the sum of a thaw Prometheus metric over its labels (0 when absent).
 thaw_metric() {
-  curl -fsS "http://$THAW_METRICS/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 {s += $NF} END {printf "%d", s}'
+  curl -fsS "http://$THAW_METRICS/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 {s += $NF} END {printf "%.0f", s}'
 }
 
 # peak_rss_kib PID: VmHWM of a live process in KiB.
