@@ -44,6 +44,11 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
   private final Optional<ProfileRecorder> profiles;
   private final Map<Path, RemoteLayer> mounted = new ConcurrentHashMap<>();
 
+  /** How many of the following layers a Prepare opens ahead (each holds its TOC index). */
+  static final int AHEAD_LAYERS = 2;
+
+  private final LayersAhead ahead = new LayersAhead(1, Duration.ofMinutes(2));
+
   /**
    * Profiled layers by chainID, with their parent's chainID: a later image's Prepare names a shared
    * stack as parent, and walking up from there adds the image to every shared layer's profile.
@@ -117,7 +122,7 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
   @Override
   public RemotePrepareOutcome prepare(RemoteLayerRequest request) throws InterruptedException {
     try {
-      RemoteLayer layer = mountLayer(request);
+      RemoteLayer layer = mountLayer(request, true);
       if (!layer.awaitPrefetch(prefetchTimeout)) {
         LOG.info(
             "layer " + layer.name() + ": prefetch not done after " + prefetchTimeout + ", serving");
@@ -133,21 +138,84 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
 
   @Override
   public void restore(RemoteLayerRequest request) throws IOException {
-    mountLayer(request);
+    try {
+      mountLayer(request, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("restore of " + request.key() + " interrupted", e);
+    }
   }
 
-  private RemoteLayer mountLayer(RemoteLayerRequest request) throws IOException {
+  /**
+   * Up to {@code limit} layers after {@code layer} in the image-layers label of {@code labels}
+   * (CRI's {@code cri.image-layers}, else ctr-remote's {@code stargz.layers}: comma-separated
+   * digests of this layer and the ones above it); empty without the label.
+   */
+  static List<String> followingLayers(Map<String, String> labels, String layer, int limit) {
+    String list =
+        labels.getOrDefault(RemoteLabels.IMAGE_LAYERS, labels.get(RemoteLabels.STARGZ_LAYERS));
+    if (list == null || list.isBlank()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String d : list.split(",")) {
+      String digest = d.trim();
+      if (!digest.isEmpty() && !digest.equals(layer) && out.size() < limit) {
+        out.add(digest);
+      }
+    }
+    return out;
+  }
+
+  /** Locates {@code layer} in {@code image} and opens its TOC (by the manifest's annotation). */
+  private LayersAhead.Opened openAhead(RegistryReference image, String layer) throws IOException {
+    Digest digest = Digest.parse(layer);
+    Descriptor d =
+        new LayerLocator(client)
+            .locate(image, digest)
+            .orElseThrow(() -> new IOException("layer " + layer + " not in image " + image));
+    String toc = d.annotations().get(RemoteLabels.TOC_DIGEST);
+    if (toc == null) {
+      throw new IOException("layer " + layer + " has no TOC digest annotation");
+    }
+    BlobSource blob = client.blobSource(image, d);
+    try {
+      return new LayersAhead.Opened(blob, opener.open(blob, layer, Optional.of(Digest.parse(toc))));
+    } catch (IOException | RuntimeException e) {
+      blob.close();
+      throw e;
+    }
+  }
+
+  private RemoteLayer mountLayer(RemoteLayerRequest request, boolean prepare)
+      throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     LayerCoordinates at = coordinates(request.labels());
-    Descriptor descriptor =
-        new LayerLocator(client)
-            .locate(at.image(), at.layer())
-            .orElseThrow(
-                () -> new IOException("layer " + at.layer() + " not in image " + at.image()));
-    BlobSource blob = client.blobSource(at.image(), descriptor);
+    Optional<LayersAhead.Opened> early =
+        prepare ? ahead.claim(at.layer().toString()) : Optional.empty();
+    if (early.isPresent()
+        && at.tocDigest().isPresent()
+        && !at.tocDigest().get().equals(early.get().layer().tocDigest())) {
+      early.get().blob().close(); // the labels name another TOC: open as they say
+      early = Optional.empty();
+    }
+    BlobSource blob;
+    if (early.isPresent()) {
+      blob = early.get().blob();
+    } else {
+      Descriptor descriptor =
+          new LayerLocator(client)
+              .locate(at.image(), at.layer())
+              .orElseThrow(
+                  () -> new IOException("layer " + at.layer() + " not in image " + at.image()));
+      blob = client.blobSource(at.image(), descriptor);
+    }
     try {
       long t1 = System.nanoTime();
-      OpenedLayer opened = opener.open(blob, at.layer().toString(), at.tocDigest());
+      OpenedLayer opened =
+          early.isPresent()
+              ? early.get().layer()
+              : opener.open(blob, at.layer().toString(), at.tocDigest());
       long t2 = System.nanoTime();
       String image = at.image().toString();
       Optional<ProfiledLayer> profiled = profiles.map(p -> p.layer(at.layer().toString(), image));
@@ -164,8 +232,10 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
         long t3 = System.nanoTime();
         LOG.fine(
             String.format(
-                "prepare %s: manifest %d ms, TOC fetch+parse+index %d ms (%d entries), mount %d ms",
+                "prepare %s%s: manifest %d ms, TOC fetch+parse+index %d ms (%d entries), mount %d"
+                    + " ms",
                 at.layer(),
+                early.isPresent() ? " (opened ahead)" : "",
                 (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000,
                 opened.index().size(),
@@ -180,6 +250,11 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
             request.chainId(),
             new ChainLink(request.mountpoint(), request.parent(), profiled.get()));
         shareLowerLayers(request.parent(), image);
+      }
+      if (prepare) {
+        ahead.start(
+            followingLayers(request.labels(), at.layer().toString(), AHEAD_LAYERS),
+            l -> openAhead(at.image(), l));
       }
       return layer;
     } catch (IOException | RuntimeException e) {
@@ -251,6 +326,7 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
 
   @Override
   public void close() throws IOException {
+    ahead.close();
     IOException first = null;
     for (Path p : new ArrayList<>(mounted.keySet())) {
       try {

@@ -17,6 +17,12 @@ public final class RemoteLabels {
   /** The layer's digest, from {@code ctr-remote images rpull} (used when CRI's is absent). */
   public static final String STARGZ_DIGEST = "containerd.io/snapshot/remote/stargz.digest";
 
+  /** CRI: comma-separated digests of this layer and the image's layers above it. */
+  public static final String IMAGE_LAYERS = "containerd.io/snapshot/cri.image-layers";
+
+  /** The same list from {@code ctr-remote images rpull} (used when CRI's is absent). */
+  public static final String STARGZ_LAYERS = "containerd.io/snapshot/remote/stargz.layers";
+
   /** The eStargz TOC digest annotation, passed on as a label. */
   public static final String TOC_DIGEST = "containerd.io/snapshot/stargz/toc.digest";
 
