@@ -15,8 +15,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 /**
  * The {@link ChunkSource} of one lazily mounted layer: a chunk cache hit, or a wait on the chunk's
  * single fetch. A miss leads a fetch that coalesces the following missing chunks into one Range
- * request; a reader that moves from one chunk to the next in blob order is treated as sequential
- * and gets read-ahead: further runs fetched in parallel, so a large file streams at link speed.
+ * request; a reader that moves from one chunk of a file to the file's next chunk is treated as
+ * sequential and gets read-ahead of the rest of that file: further runs fetched in parallel, so a
+ * large file streams at link speed. Moving from one small file to its neighbour in the blob is not
+ * sequential: read-ahead there would fetch files nobody opens (a prefetched region read in blob
+ * order, a tree walk that reads one file in a hundred).
  *
  * <p>Thread-safe; reads block until their chunk is verified and available.
  */
@@ -54,7 +57,11 @@ public final class CachingChunkSource implements ChunkSource {
     }
     OptionalInt position = chunks.positionOf(chunk);
     // Decided before waiting: the kernel sends the next chunk's reads while this one is fetched.
-    boolean sequential = position.isPresent() && enteredSequentially(position.getAsInt());
+    // (enteredSequentially first: it records every chunk entered, a file's first one too.)
+    boolean sequential =
+        position.isPresent()
+            && enteredSequentially(position.getAsInt())
+            && continuesFile(position.getAsInt());
     if (ctx.cache().read(chunk.chunkDigest(), offsetInChunk, dst)) {
       ctx.metrics().cacheHit();
       if (sequential) {
@@ -115,10 +122,25 @@ public final class CachingChunkSource implements ChunkSource {
   }
 
   /**
-   * On entering chunk {@code p} right after chunk {@code p - 1}, fetches ahead: every missing chunk
-   * starting within {@code readAheadBytes} of blob beyond {@code p}, as parallel on-demand runs of
-   * up to {@code readAheadRunBytes} each (which may reach past the window). As the reader moves on,
-   * a new run starts only when the window reaches a chunk no run covers, so runs stay large.
+   * Whether chunk {@code p} continues the file of chunk {@code p - 1} in blob order: it starts
+   * where that one ends, past the file's first byte (eStargz and zstd:chunked keep a file's chunks
+   * together and in order).
+   */
+  private boolean continuesFile(int p) {
+    if (p == 0) {
+      return false;
+    }
+    List<TocChunk> order = chunks.blobOrder();
+    TocChunk c = order.get(p);
+    return c.fileOffset() > 0 && order.get(p - 1).fileEnd() == c.fileOffset();
+  }
+
+  /**
+   * On entering chunk {@code p} right after chunk {@code p - 1} of the same file, fetches ahead:
+   * every missing chunk of that file starting within {@code readAheadBytes} of blob beyond {@code
+   * p}, as parallel on-demand runs of up to {@code readAheadRunBytes} each (which may reach past
+   * the window, never past the file). As the reader moves on, a new run starts only when the window
+   * reaches a chunk no run covers, so runs stay large.
    */
   private void readAhead(int p) {
     long window = ctx.config().readAheadBytes();
@@ -127,8 +149,16 @@ public final class CachingChunkSource implements ChunkSource {
     }
     List<TocChunk> order = chunks.blobOrder();
     long limit = order.get(p).compressedEnd() + window;
+    int fileEnd = p + 1;
+    while (fileEnd < order.size()
+        && order.get(fileEnd).compressedOffset() < limit + ctx.config().readAheadRunBytes()
+        && continuesFile(fileEnd)) {
+      fileEnd++;
+    }
+    // Runs coalesce within this file only: the chunks after it belong to other files.
+    List<TocChunk> file = order.subList(0, fileEnd);
     int q = p + 1;
-    while (q < order.size() && order.get(q).compressedOffset() < limit) {
+    while (q < fileEnd && order.get(q).compressedOffset() < limit) {
       TocChunk c = order.get(q);
       if (ctx.cache().contains(c.chunkDigest())) {
         q++;
@@ -140,11 +170,11 @@ public final class CachingChunkSource implements ChunkSource {
         continue;
       }
       long runBytes = ctx.config().readAheadRunBytes();
-      fetcher.fetchLed(order, q, led.get(), runBytes, FetchPriority.ON_DEMAND);
+      fetcher.fetchLed(file, q, led.get(), runBytes, FetchPriority.ON_DEMAND);
       // Skip what that run covers; its chunks are now in flight and would be skipped anyway.
       long runEnd = c.compressedOffset() + runBytes;
       q++;
-      while (q < order.size()
+      while (q < fileEnd
           && order.get(q).compressedOffset() < runEnd
           && ctx.flights().current(order.get(q).chunkDigest()).isPresent()) {
         q++;

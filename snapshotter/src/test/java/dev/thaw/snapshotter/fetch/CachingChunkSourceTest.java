@@ -187,6 +187,81 @@ class CachingChunkSourceTest {
     assertEquals(reads, r.blob().reads.get());
   }
 
+  /** The layer's chunks regrouped as files of {@code chunksPerFile} chunks each, in blob order. */
+  private static List<TocChunk> asFiles(GzipTestLayer layer, int chunksPerFile) {
+    List<TocChunk> out = new ArrayList<>();
+    long fileOffset = 0;
+    for (int i = 0; i < layer.chunks.size(); i++) {
+      TocChunk c = layer.chunks.get(i);
+      if (i % chunksPerFile == 0) {
+        fileOffset = 0;
+      }
+      out.add(
+          new TocChunk(
+              c.chunkDigest(),
+              fileOffset,
+              c.size(),
+              c.compressedOffset(),
+              c.compressedEnd(),
+              c.innerOffset()));
+      fileOffset += c.size();
+    }
+    return out;
+  }
+
+  private static void awaitIdle(Rig r) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int before = -1;
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      int now = r.ctx().cache().chunkCount();
+      if (now == before) {
+        return;
+      }
+      before = now;
+    }
+  }
+
+  @Test
+  void read_neighbouringSmallFiles_noReadAhead() throws Exception {
+    FetchConfig config =
+        new FetchConfig(1, 1 << 20, 20_000, 1 << 20, 1 << 20, 0, 3, Duration.ofMillis(10));
+    GzipTestLayer layer = new GzipTestLayer(11, 400_000, 10_000);
+    Rig r = rig(layer, new MemoryChunkCache(1 << 30), config);
+    List<TocChunk> files = asFiles(layer, 1);
+    CachingChunkSource source = new CachingChunkSource(LayerChunks.of(files), r.fetcher());
+    for (int i = 0; i < 5; i++) {
+      source.read(files.get(i), 0, ByteBuffer.allocate(10));
+    }
+    awaitIdle(r);
+    // Five files opened one after the other in blob order: five chunks, nothing ahead of them.
+    assertEquals(5, r.ctx().cache().chunkCount());
+    assertEquals(5, r.blob().reads.get());
+  }
+
+  @Test
+  void read_sequentialReader_readAheadStopsAtTheEndOfItsFile() throws Exception {
+    FetchConfig config =
+        new FetchConfig(1, 1 << 20, 50_000, 1 << 20, 1 << 20, 0, 3, Duration.ofMillis(10));
+    GzipTestLayer layer = new GzipTestLayer(12, 400_000, 10_000);
+    Rig r = rig(layer, new MemoryChunkCache(1 << 30), config);
+    List<TocChunk> files = asFiles(layer, 20);
+    CachingChunkSource source = new CachingChunkSource(LayerChunks.of(files), r.fetcher());
+    source.read(files.get(0), 0, ByteBuffer.allocate(10));
+    source.read(files.get(1), 0, ByteBuffer.allocate(10));
+    awaitIdle(r);
+    // The first file (20 chunks) is read ahead in full; the second file is not touched.
+    for (int i = 0; i < 40; i++) {
+      assertEquals(
+          i < 20, r.ctx().cache().contains(files.get(i).chunkDigest()), "chunk " + i + " cached");
+    }
+    for (long[] range : r.blob().ranges) {
+      assertTrue(
+          range[0] + range[1] <= files.get(19).compressedEnd(),
+          "range " + range[0] + "+" + range[1] + " reaches into the second file");
+    }
+  }
+
   @Test
   void read_transferBreaksMidRange_servedChunksKeptAndOnlyTheRestRefetched() throws Exception {
     Rig r =
