@@ -133,6 +133,19 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
       ctx.metrics().remotePrepareFellBack();
       LOG.log(Level.FINE, "remote prepare of " + request.key() + " failed", e);
       return new RemotePrepareOutcome.Fallback(oneLine(e));
+    } catch (OutOfMemoryError e) {
+      // A TOC too large for the heap: what it allocated is garbage once we are here, so the
+      // daemon lives on and containerd pulls this layer itself instead of failing the pull.
+      ctx.metrics().remotePrepareFellBack();
+      LOG.log(Level.WARNING, "remote prepare of " + request.key() + " ran out of heap", e);
+      try {
+        release(request.mountpoint());
+      } catch (IOException | RuntimeException releaseFailure) {
+        e.addSuppressed(releaseFailure);
+      }
+      return new RemotePrepareOutcome.Fallback(
+          "out of Java heap opening the layer (raise -Xmx in thaw-snapshotter.jvm-options): "
+              + e.getMessage());
     }
   }
 

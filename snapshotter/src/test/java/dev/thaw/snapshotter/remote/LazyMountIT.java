@@ -251,6 +251,46 @@ class LazyMountIT {
   }
 
   @Test
+  void prepare_tocTooLargeForTheHeap_fallsBackAndMountsNothing() throws Exception {
+    FetchScheduler scheduler = new FetchScheduler(2, false, RateLimiter.unlimited());
+    opened.add(scheduler);
+    SnapshotterMetrics metrics = SnapshotterMetrics.inNewRegistry();
+    LazyLayerPreparer preparer =
+        new LazyLayerPreparer(
+            client,
+            (blob, name, toc) -> {
+              throw new OutOfMemoryError("Java heap space");
+            },
+            SeekableLayers.fuseMounter(),
+            FetchContext.of(
+                new dev.thaw.snapshotter.cache.MemoryChunkCache(1 << 20),
+                scheduler,
+                metrics,
+                FetchConfig.defaults()),
+            Duration.ofSeconds(10));
+    opened.add(preparer);
+    Path mountpoint = Files.createDirectories(dir.resolve("mnt"));
+    RemotePrepareOutcome outcome =
+        preparer.prepare(
+            new RemoteLayerRequest(
+                "default/1/key",
+                "sha256:chain",
+                "",
+                Map.of(
+                    RemoteLabels.IMAGE_REF, image.toString(),
+                    RemoteLabels.LAYER_DIGEST, layer.digest().toString(),
+                    RemoteLabels.TOC_DIGEST, written.tocDigest().toString()),
+                mountpoint));
+    // containerd then pulls the layer itself: the pull goes on instead of failing with UNKNOWN.
+    var fallback = assertInstanceOf(RemotePrepareOutcome.Fallback.class, outcome);
+    assertTrue(fallback.reason().contains("out of Java heap"), fallback.reason());
+    assertEquals(1, metrics.remotePrepares("fell-back"));
+    try (Stream<Path> s = Files.list(mountpoint)) {
+      assertEquals(0, s.count());
+    }
+  }
+
+  @Test
   void prepare_wrongTocDigest_fallsBackAndMountsNothing() throws Exception {
     FetchScheduler scheduler = new FetchScheduler(2, false, RateLimiter.unlimited());
     opened.add(scheduler);
