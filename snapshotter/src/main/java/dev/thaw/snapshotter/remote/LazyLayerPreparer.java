@@ -248,7 +248,7 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
                 "prepare %s%s: manifest %d ms, TOC fetch+parse+index %d ms (%d entries), mount %d"
                     + " ms",
                 at.layer(),
-                early.isPresent() ? " (opened ahead)" : "",
+                early.isPresent() ? " (opened ahead; manifest = waiting for that open)" : "",
                 (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000,
                 opened.index().size(),

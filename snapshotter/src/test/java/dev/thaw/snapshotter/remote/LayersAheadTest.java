@@ -105,12 +105,20 @@ class LayersAheadTest {
         new LayersAhead(Executors.newSingleThreadExecutor(), Duration.ofSeconds(10), now::get);
     ahead.start(List.of(A), l -> opened(a));
     now.set(TimeUnit.SECONDS.toNanos(11));
-    ahead.start(List.of(B), l -> opened(b));
+    java.util.concurrent.CountDownLatch bOpened = new java.util.concurrent.CountDownLatch(1);
+    ahead.start(
+        List.of(B),
+        l -> {
+          bOpened.countDown();
+          return opened(b);
+        });
     assertEquals(1, ahead.pendingCount(), "A expired");
     for (int i = 0; i < 200 && !a.closed; i++) {
       Thread.sleep(10);
     }
     assertTrue(a.closed, "an expired open's blob is closed");
+    // An open still queued at close never runs (nothing to close); this one has started.
+    assertTrue(bOpened.await(10, TimeUnit.SECONDS));
     ahead.close();
     for (int i = 0; i < 200 && !b.closed; i++) {
       Thread.sleep(10);
