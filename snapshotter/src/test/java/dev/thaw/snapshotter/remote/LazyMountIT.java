@@ -28,6 +28,7 @@ import dev.thaw.image.toc.TocChunk;
 import dev.thaw.image.toc.TocNode;
 import dev.thaw.snapshotter.cache.ChunkCache;
 import dev.thaw.snapshotter.cache.DiskChunkCache;
+import dev.thaw.snapshotter.cache.MemoryChunkCache;
 import dev.thaw.snapshotter.fetch.FetchConfig;
 import dev.thaw.snapshotter.fetch.FetchContext;
 import dev.thaw.snapshotter.fetch.FetchScheduler;
@@ -207,35 +208,56 @@ class LazyMountIT {
     return FetchConfig.defaults().withRetries(2, Duration.ofMillis(50));
   }
 
-  @Test
-  void prepare_labelsOfPushedLayer_mountsByteIdenticalTree() throws Exception {
-    SnapshotterMetrics metrics = SnapshotterMetrics.inNewRegistry();
-    FetchScheduler scheduler = new FetchScheduler(8, true, RateLimiter.unlimited());
-    DiskChunkCache cache = DiskChunkCache.open(dir.resolve("cache"), 1L << 30);
-    opened.add(cache);
+  /**
+   * A preparer over the pushed layer with {@code opener} and {@code cache}; closed after the test.
+   */
+  private LazyLayerPreparer preparer(
+      SeekableLayerOpener opener, ChunkCache cache, int workers, SnapshotterMetrics metrics) {
+    FetchScheduler scheduler = new FetchScheduler(workers, true, RateLimiter.unlimited());
     opened.add(scheduler);
     LazyLayerPreparer preparer =
         new LazyLayerPreparer(
             client,
-            SeekableLayers.opener(),
+            opener,
             SeekableLayers.fuseMounter(),
             FetchContext.of(cache, scheduler, metrics, FetchConfig.defaults()),
             Duration.ofSeconds(10));
     opened.add(preparer);
+    return preparer;
+  }
+
+  /** Prepares the pushed layer at a new mount point, with {@code tocDigest} as its TOC label. */
+  private RemotePrepareOutcome prepare(LazyLayerPreparer preparer, Digest tocDigest)
+      throws Exception {
     Path mountpoint = Files.createDirectories(dir.resolve("mnt"));
-    RemotePrepareOutcome outcome =
-        preparer.prepare(
-            new RemoteLayerRequest(
-                "default/1/key",
-                "sha256:chain",
-                "",
-                Map.of(
-                    RemoteLabels.IMAGE_REF, image.toString(),
-                    RemoteLabels.LAYER_DIGEST, layer.digest().toString(),
-                    RemoteLabels.TOC_DIGEST, written.tocDigest().toString()),
-                mountpoint));
+    return preparer.prepare(
+        new RemoteLayerRequest(
+            "default/1/key",
+            "sha256:chain",
+            "",
+            Map.of(
+                RemoteLabels.IMAGE_REF, image.toString(),
+                RemoteLabels.LAYER_DIGEST, layer.digest().toString(),
+                RemoteLabels.TOC_DIGEST, tocDigest.toString()),
+            mountpoint));
+  }
+
+  private void assertNothingMounted() throws IOException {
+    try (Stream<Path> s = Files.list(dir.resolve("mnt"))) {
+      assertEquals(0, s.count());
+    }
+  }
+
+  @Test
+  void prepare_labelsOfPushedLayer_mountsByteIdenticalTree() throws Exception {
+    SnapshotterMetrics metrics = SnapshotterMetrics.inNewRegistry();
+    DiskChunkCache cache = DiskChunkCache.open(dir.resolve("cache"), 1L << 30);
+    opened.add(cache);
+    LazyLayerPreparer preparer = preparer(SeekableLayers.opener(), cache, 8, metrics);
+    RemotePrepareOutcome outcome = prepare(preparer, written.tocDigest());
     assertInstanceOf(RemotePrepareOutcome.Mounted.class, outcome);
     assertEquals(1, metrics.remotePrepares("succeeded"));
+    Path mountpoint = dir.resolve("mnt");
     String diff =
         run(
             "diff",
@@ -252,78 +274,31 @@ class LazyMountIT {
 
   @Test
   void prepare_tocTooLargeForTheHeap_fallsBackAndMountsNothing() throws Exception {
-    FetchScheduler scheduler = new FetchScheduler(2, false, RateLimiter.unlimited());
-    opened.add(scheduler);
     SnapshotterMetrics metrics = SnapshotterMetrics.inNewRegistry();
-    LazyLayerPreparer preparer =
-        new LazyLayerPreparer(
-            client,
-            (blob, name, toc) -> {
-              throw new OutOfMemoryError("Java heap space");
-            },
-            SeekableLayers.fuseMounter(),
-            FetchContext.of(
-                new dev.thaw.snapshotter.cache.MemoryChunkCache(1 << 20),
-                scheduler,
-                metrics,
-                FetchConfig.defaults()),
-            Duration.ofSeconds(10));
-    opened.add(preparer);
-    Path mountpoint = Files.createDirectories(dir.resolve("mnt"));
+    SeekableLayerOpener outOfHeap =
+        (blob, name, toc) -> {
+          throw new OutOfMemoryError("Java heap space");
+        };
     RemotePrepareOutcome outcome =
-        preparer.prepare(
-            new RemoteLayerRequest(
-                "default/1/key",
-                "sha256:chain",
-                "",
-                Map.of(
-                    RemoteLabels.IMAGE_REF, image.toString(),
-                    RemoteLabels.LAYER_DIGEST, layer.digest().toString(),
-                    RemoteLabels.TOC_DIGEST, written.tocDigest().toString()),
-                mountpoint));
+        prepare(
+            preparer(outOfHeap, new MemoryChunkCache(1 << 20), 2, metrics), written.tocDigest());
     // containerd then pulls the layer itself: the pull goes on instead of failing with UNKNOWN.
     var fallback = assertInstanceOf(RemotePrepareOutcome.Fallback.class, outcome);
     assertTrue(fallback.reason().contains("out of Java heap"), fallback.reason());
     assertEquals(1, metrics.remotePrepares("fell-back"));
-    try (Stream<Path> s = Files.list(mountpoint)) {
-      assertEquals(0, s.count());
-    }
+    assertNothingMounted();
   }
 
   @Test
   void prepare_wrongTocDigest_fallsBackAndMountsNothing() throws Exception {
-    FetchScheduler scheduler = new FetchScheduler(2, false, RateLimiter.unlimited());
-    opened.add(scheduler);
     SnapshotterMetrics metrics = SnapshotterMetrics.inNewRegistry();
-    LazyLayerPreparer preparer =
-        new LazyLayerPreparer(
-            client,
-            SeekableLayers.opener(),
-            SeekableLayers.fuseMounter(),
-            FetchContext.of(
-                new dev.thaw.snapshotter.cache.MemoryChunkCache(1 << 20),
-                scheduler,
-                metrics,
-                FetchConfig.defaults()),
-            Duration.ofSeconds(10));
-    opened.add(preparer);
-    Path mountpoint = Files.createDirectories(dir.resolve("mnt"));
     RemotePrepareOutcome outcome =
-        preparer.prepare(
-            new RemoteLayerRequest(
-                "default/1/key",
-                "sha256:chain",
-                "",
-                Map.of(
-                    RemoteLabels.IMAGE_REF, image.toString(),
-                    RemoteLabels.LAYER_DIGEST, layer.digest().toString(),
-                    RemoteLabels.TOC_DIGEST, Digest.sha256(new byte[] {1}).toString()),
-                mountpoint));
+        prepare(
+            preparer(SeekableLayers.opener(), new MemoryChunkCache(1 << 20), 2, metrics),
+            Digest.sha256(new byte[] {1}));
     var fallback = assertInstanceOf(RemotePrepareOutcome.Fallback.class, outcome);
     assertTrue(fallback.reason().contains("TOC"), fallback.reason());
-    try (Stream<Path> s = Files.list(mountpoint)) {
-      assertEquals(0, s.count());
-    }
+    assertNothingMounted();
   }
 
   @Test
