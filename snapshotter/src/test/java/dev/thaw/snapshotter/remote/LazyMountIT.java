@@ -44,8 +44,12 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -400,11 +404,36 @@ class LazyMountIT {
             extracted.toString(),
             m.mountpoint().toString()));
     assertTrue(m.cache().sizeBytes() <= bound);
-    long onDisk;
-    try (Stream<Path> s = Files.walk(dir.resolve("cache"))) {
-      onDisk = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-    }
+    long onDisk = bytesOnDisk(dir.resolve("cache"));
     assertTrue(onDisk <= bound, "cache holds " + onDisk + " bytes on disk");
+  }
+
+  /**
+   * The bytes of the regular files under {@code root}; read-ahead may still evict while the tree is
+   * walked, so a file that disappears counts as gone.
+   */
+  private static long bytesOnDisk(Path root) throws IOException {
+    long[] total = {0};
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              total[0] += attrs.size();
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
+    return total[0];
   }
 
   private static dev.thaw.image.toc.TocIndex index() throws IOException {
