@@ -132,7 +132,7 @@ set style data histograms
 set style histogram rowstacked
 set style fill solid 0.85 border -1
 set boxwidth 0.7
-set key top left
+set key outside right top vertical
 set grid ytics
 set xtics nomirror font ",9"
 plot "$data" using 2:xtic(1) title "pull" lc rgb "#4477aa", \
