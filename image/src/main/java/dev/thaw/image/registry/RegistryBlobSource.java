@@ -103,6 +103,11 @@ public final class RegistryBlobSource implements BlobSource {
     if (length == 0 && offset >= 0 && offset <= size) {
       return new byte[0];
     }
+    checkRange(offset, length);
+    return readRange(new ByteRange(offset, length));
+  }
+
+  private void checkRange(long offset, long length) throws EOFException {
     if (offset < 0 || length < 0 || offset + length > size) {
       throw new EOFException(
           "read "
@@ -115,7 +120,6 @@ public final class RegistryBlobSource implements BlobSource {
               + size
               + " bytes");
     }
-    return readRange(new ByteRange(offset, length));
   }
 
   /**
@@ -126,18 +130,7 @@ public final class RegistryBlobSource implements BlobSource {
    */
   @Override
   public InputStream openRange(long offset, long length) throws IOException {
-    if (offset < 0 || length < 0 || offset + length > size) {
-      throw new EOFException(
-          "read "
-              + description
-              + " bytes "
-              + offset
-              + "-"
-              + (offset + length - 1)
-              + ": blob has "
-              + size
-              + " bytes");
-    }
+    checkRange(offset, length);
     if (length == 0) {
       return InputStream.nullInputStream();
     }
