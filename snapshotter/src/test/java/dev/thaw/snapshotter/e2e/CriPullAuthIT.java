@@ -124,19 +124,10 @@ class CriPullAuthIT {
   }
 
   private static Commands.Result pull(String... options) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                LazyDaemon.shadedJar().toString(),
-                "pull",
-                "--address",
-                containerd.address()));
-    command.addAll(List.of(options));
-    command.add(toolsEsgz);
-    return Commands.run(PULL, command, Map.of());
+    List<String> args = new ArrayList<>(List.of("pull", "--address", containerd.address()));
+    args.addAll(List.of(options));
+    args.add(toolsEsgz);
+    return LazyDaemon.cli(PULL, args);
   }
 
   /** A docker config with the registry's credentials (written once the registry runs). */

@@ -176,20 +176,9 @@ class CriPullIT {
   /** {@code thaw-snapshotter pull --address ADDRESS REF extra…} from the shaded jar. */
   private static Commands.Result pull(String address, String ref, String... extra)
       throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                LazyDaemon.shadedJar().toString(),
-                "pull",
-                "--address",
-                address,
-                "--timeout",
-                "3m"));
-    command.addAll(List.of(extra));
-    command.add(ref);
-    return Commands.run(PULL.plusMinutes(1), command, Map.of());
+    List<String> args = new ArrayList<>(List.of("pull", "--address", address, "--timeout", "3m"));
+    args.addAll(List.of(extra));
+    args.add(ref);
+    return LazyDaemon.cli(PULL.plusMinutes(1), args);
   }
 }

@@ -1,5 +1,7 @@
 package dev.thaw.snapshotter.e2e;
 
+import dev.thaw.snapshotter.DaemonJar;
+import dev.thaw.testimages.containerd.Commands;
 import dev.thaw.testimages.containerd.Mounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,13 +11,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -96,40 +98,22 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
     return root;
   }
 
-  /** What a {@code thaw-snapshotter} command line printed, and its exit code. */
-  record CliResult(int exitCode, String stdout, String stderr) {}
-
   /**
    * Runs {@code thaw-snapshotter ARGS} from the shaded jar as its own process (beside the running
    * daemon), bounded to 60 s.
    */
-  CliResult cli(String... args) throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>();
-    command.addAll(
-        List.of(
-            java.toString(), "--enable-native-access=ALL-UNNAMED", "-jar", shadedJar().toString()));
-    command.addAll(List.of(args));
-    Path stdout = Files.createTempFile("thaw-cli-", ".out");
-    Path stderr = Files.createTempFile("thaw-cli-", ".err");
-    try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectOutput(stdout.toFile())
-              .redirectError(stderr.toFile())
-              .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("thaw-snapshotter " + String.join(" ", args) + ": timed out");
-      }
-      return new CliResult(
-          p.exitValue(),
-          Files.readString(stdout, StandardCharsets.UTF_8),
-          Files.readString(stderr, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(stdout);
-      Files.deleteIfExists(stderr);
-    }
+  Commands.Result cli(String... args) throws IOException {
+    return cli(Duration.ofSeconds(60), List.of(args));
+  }
+
+  /**
+   * Runs {@code thaw-snapshotter ARGS} from the shaded jar as its own process, within {@code
+   * timeout}.
+   */
+  static Commands.Result cli(Duration timeout, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>(DaemonJar.command());
+    command.addAll(args);
+    return Commands.run(timeout, command, Map.of());
   }
 
   /** The containerd config that registers this daemon as snapshotter {@code thaw}. */
@@ -161,22 +145,20 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
             "insecure = [\"" + insecureRegistry + "\"]",
             credentials == null ? "" : "docker_config = \"" + credentials + "\"",
             ""));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     // on a restart the log already holds the first run's lines: look only at what follows
     int logged = log().length();
+    List<String> command = new ArrayList<>(DaemonJar.command());
+    command.addAll(
+        List.of(
+            "serve",
+            "--config",
+            config.toString(),
+            "--root",
+            root.toString(),
+            "--address",
+            socket.toString()));
     ProcessBuilder daemon =
-        new ProcessBuilder(
-                java.toString(),
-                "@" + jvmOptions(),
-                "-jar",
-                shadedJar().toString(),
-                "serve",
-                "--config",
-                config.toString(),
-                "--root",
-                root.toString(),
-                "--address",
-                socket.toString())
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     daemon.environment().put("MALLOC_ARENA_MAX", "2"); // as bin/thaw-snapshotter sets it
@@ -234,28 +216,5 @@ final class LazyDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
     }
-  }
-
-  /** The daemon's JVM flags as shipped: {@code bin/thaw-snapshotter.jvm-options} of the repo. */
-  private static Path jvmOptions() throws IOException {
-    Path options =
-        Path.of("..", "bin", "thaw-snapshotter.jvm-options").toAbsolutePath().normalize();
-    if (!Files.isRegularFile(options)) {
-      throw new IOException("find the daemon's JVM flags: no " + options);
-    }
-    return options;
-  }
-
-  /** The daemon's shaded jar, built by {@code mvn package} before the ITs run. */
-  static Path shadedJar() throws IOException {
-    Path target = Path.of("target").toAbsolutePath();
-    try (DirectoryStream<Path> ds =
-        Files.newDirectoryStream(target, "thaw-snapshotter-*-all.jar")) {
-      for (Path p : ds) {
-        return p;
-      }
-    }
-    throw new IOException(
-        "find the shaded jar in " + target + ": none (run through `mvn verify`, not the IDE)");
   }
 }

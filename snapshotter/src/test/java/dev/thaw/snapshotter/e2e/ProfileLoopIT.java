@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.thaw.indexer.ThawIndexerMain;
+import dev.thaw.testimages.containerd.Commands;
 import dev.thaw.testimages.containerd.ContainerdExtension;
 import dev.thaw.testimages.recipes.ImageRecipes;
 import dev.thaw.testimages.registry.RegistryExtension;
@@ -84,11 +85,11 @@ class ProfileLoopIT {
         "/etc/hostname");
     assertEquals(hot.size(), hot.stream().distinct().count(), "duplicates in " + hot);
 
-    LazyDaemon.CliResult list = thaw.cli("profile", "list", "--root", thaw.root().toString());
+    Commands.Result list = thaw.cli("profile", "list", "--root", thaw.root().toString());
     assertEquals(0, list.exitCode(), list.stderr());
     assertTrue(list.stdout().startsWith(lazy + "\t"), list.stdout());
 
-    LazyDaemon.CliResult unknown =
+    Commands.Result unknown =
         thaw.cli(
             "profile",
             "export",
@@ -169,8 +170,7 @@ class ProfileLoopIT {
     List<String> before = exportWhenContains(lazy, "/etc/hostname");
     assertEquals(143, thaw.stop(), thaw.log());
     thaw.start(registry.host());
-    LazyDaemon.CliResult after =
-        thaw.cli("profile", "export", lazy, "--root", thaw.root().toString());
+    Commands.Result after = thaw.cli("profile", "export", lazy, "--root", thaw.root().toString());
     assertEquals(0, after.exitCode(), after.stderr());
     assertEquals(before, after.stdout().lines().toList());
   }
@@ -194,7 +194,7 @@ class ProfileLoopIT {
   private static List<String> exportWhenContains(String ref, String last) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (true) {
-      LazyDaemon.CliResult r = thaw.cli("profile", "export", ref, "--root", thaw.root().toString());
+      Commands.Result r = thaw.cli("profile", "export", ref, "--root", thaw.root().toString());
       List<String> lines = r.stdout().lines().toList();
       if (r.exitCode() == 0 && lines.contains(last)) {
         return lines;

@@ -1,10 +1,11 @@
 package dev.thaw.snapshotter.it;
 
+import dev.thaw.snapshotter.DaemonJar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -65,20 +66,18 @@ final class ThawDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
 
   /** Starts the daemon and waits until its socket exists. */
   void start() throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>(DaemonJar.command());
+    command.addAll(
+        List.of(
+            "serve",
+            "--config",
+            writeConfig().toString(),
+            "--root",
+            root.toString(),
+            "--address",
+            socket.toString()));
     process =
-        new ProcessBuilder(
-                java.toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                shadedJar().toString(),
-                "serve",
-                "--config",
-                writeConfig().toString(),
-                "--root",
-                root.toString(),
-                "--address",
-                socket.toString())
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
@@ -119,18 +118,6 @@ final class ThawDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCall
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
     }
-  }
-
-  private static Path shadedJar() throws IOException {
-    Path target = Path.of("target").toAbsolutePath();
-    try (DirectoryStream<Path> ds =
-        Files.newDirectoryStream(target, "thaw-snapshotter-*-all.jar")) {
-      for (Path p : ds) {
-        return p;
-      }
-    }
-    throw new IOException(
-        "find the shaded jar in " + target + ": none (run through `mvn verify`, not the IDE)");
   }
 
   static List<String> proxyConfig(Path socket) {
