@@ -189,9 +189,11 @@ registry_traffic() {
 }
 
 # run_container SNAPSHOTTER REF ID CMD...: ctr container create, then ctr task start (attached);
-# sets CREATE_MS, RUN_MS and OUTPUT.
+# sets CREATE_MS, RUN_MS and OUTPUT. The container ID gets this run's work-dir suffix: runc keeps
+# its state under /run/containerd/runc/NAMESPACE whatever containerd's root, so two benchmarks on
+# one machine would otherwise collide ("container with given ID already exists").
 run_container() {
-  local snapshotter=$1 ref=$2 id=$3 t0 t1 t2
+  local snapshotter=$1 ref=$2 id=$3-${WORK##*-} t0 t1 t2
   shift 3
   t0=$(now_ms)
   # "--": ctr would take the command's own flags (sh -c) for its options.
@@ -233,7 +235,7 @@ measure() {
   fresh_daemons "$mode"
   if [[ $mode == thaw-warm ]]; then
     bounded ctr-remote --address "$CONTAINERD_ADDRESS" images rpull --plain-http --snapshotter thaw "$WARMUP_REF" >/dev/null
-    bounded ctr --address "$CONTAINERD_ADDRESS" run --rm --snapshotter thaw "$WARMUP_REF" "$label-warmup" /bin/sh -c 'cat /bin/ls >/dev/null' >/dev/null
+    bounded ctr --address "$CONTAINERD_ADDRESS" run --rm --snapshotter thaw "$WARMUP_REF" "$label-warmup-${WORK##*-}" /bin/sh -c 'cat /bin/ls >/dev/null' >/dev/null
   fi
   sync
   echo 3 >/proc/sys/vm/drop_caches
