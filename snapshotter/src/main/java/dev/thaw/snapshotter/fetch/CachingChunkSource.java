@@ -14,12 +14,16 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The {@link ChunkSource} of one lazily mounted layer: a chunk cache hit, or a wait on the chunk's
- * single fetch. A miss leads a fetch that coalesces the following missing chunks into one Range
- * request; a reader that moves from one chunk of a file to the file's next chunk is treated as
- * sequential and gets read-ahead of the rest of that file: further runs fetched in parallel, so a
- * large file streams at link speed. Moving from one small file to its neighbour in the blob is not
- * sequential: read-ahead there would fetch files nobody opens (a prefetched region read in blob
- * order, a tree walk that reads one file in a hundred).
+ * single fetch. A miss leads a fetch that coalesces the following missing chunks of the same file
+ * into one Range request; it reaches into the next files in the blob only when the reader has just
+ * entered the chunk right before this one (a walk through files in blob order, such as an import of
+ * a package's modules), since otherwise the neighbours are files nobody opens (a shell that opens
+ * three libraries among thousands fetched 4 MiB of their neighbours for each). A reader that moves
+ * from one chunk of a file to the file's next chunk is treated as sequential and gets read-ahead of
+ * the rest of that file: further runs fetched in parallel, so a large file streams at link speed.
+ * Moving from one small file to its neighbour in the blob is not sequential: read-ahead there would
+ * fetch files nobody opens (a prefetched region read in blob order, a tree walk that reads one file
+ * in a hundred).
  *
  * <p>Thread-safe; reads block until their chunk is verified and available.
  */
@@ -58,10 +62,8 @@ public final class CachingChunkSource implements ChunkSource {
     OptionalInt position = chunks.positionOf(chunk);
     // Decided before waiting: the kernel sends the next chunk's reads while this one is fetched.
     // (enteredSequentially first: it records every chunk entered, a file's first one too.)
-    boolean sequential =
-        position.isPresent()
-            && enteredSequentially(position.getAsInt())
-            && continuesFile(position.getAsInt());
+    boolean afterPrevious = position.isPresent() && enteredSequentially(position.getAsInt());
+    boolean sequential = afterPrevious && continuesFile(position.getAsInt());
     if (ctx.cache().read(chunk.chunkDigest(), offsetInChunk, dst)) {
       ctx.metrics().cacheHit();
       if (sequential) {
@@ -73,7 +75,7 @@ public final class CachingChunkSource implements ChunkSource {
     SingleFlight.Flight<byte[]> flight = ctx.flights().join(chunk.chunkDigest());
     if (flight.leader()) {
       try {
-        lead(chunk, position, flight.future());
+        lead(chunk, position, afterPrevious && !sequential, flight.future());
       } catch (IOException | RuntimeException e) {
         ctx.flights().fail(chunk.chunkDigest(), flight.future(), e);
         throw e;
@@ -86,19 +88,24 @@ public final class CachingChunkSource implements ChunkSource {
     dst.put(bytes, (int) offsetInChunk, dst.remaining());
   }
 
-  private void lead(TocChunk chunk, OptionalInt position, CompletableFuture<byte[]> flight)
+  /**
+   * Fetches the missed chunk, with the missing chunks after it up to the on-demand run size: of its
+   * own file only, unless {@code walksFiles} (the reader entered the previous file's last chunk
+   * right before this file's first, so it walks the blob and the next files are likely read too).
+   */
+  private void lead(
+      TocChunk chunk, OptionalInt position, boolean walksFiles, CompletableFuture<byte[]> flight)
       throws IOException {
     // The chunk may have been cached between our miss and taking the lead.
     var cached = ctx.cache().get(chunk.chunkDigest());
     if (cached.isPresent()) {
       ctx.flights().complete(chunk.chunkDigest(), flight, cached.get());
     } else if (position.isPresent()) {
+      int p = position.getAsInt();
+      List<TocChunk> order = chunks.blobOrder();
+      List<TocChunk> candidates = walksFiles ? order : order.subList(0, fileRunEnd(p));
       fetcher.fetchLed(
-          chunks.blobOrder(),
-          position.getAsInt(),
-          flight,
-          ctx.config().onDemandRunBytes(),
-          FetchPriority.ON_DEMAND);
+          candidates, p, flight, ctx.config().onDemandRunBytes(), FetchPriority.ON_DEMAND);
     } else {
       fetcher.fetchLed(
           List.of(chunk), 0, flight, chunk.compressedLength(), FetchPriority.ON_DEMAND);
@@ -119,6 +126,28 @@ public final class CachingChunkSource implements ChunkSource {
       throw new IOException(
           "fetch " + chunk + " of layer " + fetcher.layer() + ": " + cause, cause);
     }
+  }
+
+  /**
+   * The blob-order position just past the chunks that an on-demand run from {@code p} may take
+   * without reaching into another file: the following chunks of p's file, and chunks that share the
+   * last one's gzip member or zstd frame (small files packed into one member cost no extra bytes).
+   * The run size still bounds the run.
+   */
+  private int fileRunEnd(int p) {
+    List<TocChunk> order = chunks.blobOrder();
+    long limit = order.get(p).compressedOffset() + ctx.config().onDemandRunBytes();
+    int end = p + 1;
+    while (end < order.size()
+        && order.get(end).compressedOffset() < limit
+        && (continuesFile(end) || sameMember(order.get(end - 1), order.get(end)))) {
+      end++;
+    }
+    return end;
+  }
+
+  private static boolean sameMember(TocChunk a, TocChunk b) {
+    return a.compressedOffset() == b.compressedOffset() && a.compressedEnd() == b.compressedEnd();
   }
 
   /**

@@ -240,6 +240,54 @@ class CachingChunkSourceTest {
   }
 
   @Test
+  void read_oneFileAmongSmallNeighbours_fetchesThatFileOnly() throws Exception {
+    GzipTestLayer layer = new GzipTestLayer(13, 400_000, 10_000);
+    Rig r = rig(layer, new MemoryChunkCache(1 << 30), noReadAhead());
+    List<TocChunk> files = asFiles(layer, 4);
+    CachingChunkSource source = new CachingChunkSource(LayerChunks.of(files), r.fetcher());
+    source.read(files.get(8), 0, ByteBuffer.allocate(10));
+    source.read(files.get(20), 0, ByteBuffer.allocate(10));
+    awaitIdle(r);
+    // Two files of four chunks opened far apart: each costs one request for its own four chunks,
+    // although a 4 MiB on-demand run would hold all forty files.
+    for (int i = 0; i < files.size(); i++) {
+      boolean opened = (i >= 8 && i < 12) || (i >= 20 && i < 24);
+      assertEquals(opened, r.ctx().cache().contains(files.get(i).chunkDigest()), "chunk " + i);
+    }
+    assertEquals(2, r.blob().reads.get());
+    for (long[] range : r.blob().ranges) {
+      long start = range[0];
+      long end = range[0] + range[1];
+      assertTrue(
+          (start == files.get(8).compressedOffset() && end == files.get(11).compressedEnd())
+              || (start == files.get(20).compressedOffset()
+                  && end == files.get(23).compressedEnd()),
+          "range " + start + "+" + range[1] + " is not exactly one opened file");
+    }
+  }
+
+  @Test
+  void read_filesOpenedInBlobOrder_coalescesTheNextFiles() throws Exception {
+    GzipTestLayer layer = new GzipTestLayer(14, 400_000, 10_000);
+    Rig r = rig(layer, new MemoryChunkCache(1 << 30), noReadAhead());
+    List<TocChunk> files = asFiles(layer, 1);
+    CachingChunkSource source = new CachingChunkSource(LayerChunks.of(files), r.fetcher());
+    source.read(files.get(0), 0, ByteBuffer.allocate(10));
+    source.read(files.get(1), 0, ByteBuffer.allocate(10));
+    awaitIdle(r);
+    // The second file follows the first in the blob: a walk through files in blob order, so its
+    // miss brings the files after it in the same request.
+    assertEquals(2, r.blob().reads.get());
+    for (int i = 0; i < files.size(); i++) {
+      assertTrue(r.ctx().cache().contains(files.get(i).chunkDigest()), "chunk " + i + " cached");
+    }
+    for (int i = 2; i < files.size(); i++) {
+      source.read(files.get(i), 0, ByteBuffer.allocate(10));
+    }
+    assertEquals(2, r.blob().reads.get());
+  }
+
+  @Test
   void read_sequentialReader_readAheadStopsAtTheEndOfItsFile() throws Exception {
     FetchConfig config =
         new FetchConfig(1, 1 << 20, 50_000, 1 << 20, 1 << 20, 0, 3, Duration.ofMillis(10));
