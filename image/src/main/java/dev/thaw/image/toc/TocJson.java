@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -118,6 +119,7 @@ public final class TocJson {
       expect(p, p.nextToken(), JsonToken.START_OBJECT, "TOC object");
       int version = 0;
       List<TocEntry> entries = new ArrayList<>();
+      Repeats repeats = new Repeats();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken t = p.nextToken();
@@ -129,7 +131,7 @@ public final class TocJson {
           case "entries" -> {
             expect(p, t, JsonToken.START_ARRAY, "entries array");
             while (p.nextToken() == JsonToken.START_OBJECT) {
-              entries.add(readEntry(p, entries.size()));
+              entries.add(readEntry(p, entries.size(), repeats));
             }
             expect(p, p.currentToken(), JsonToken.END_ARRAY, "end of entries");
           }
@@ -152,11 +154,11 @@ public final class TocJson {
     }
   }
 
-  private static TocEntry readEntry(JsonParser p, int index) throws IOException {
+  private static TocEntry readEntry(JsonParser p, int index, Repeats repeats) throws IOException {
     String name = null;
     String type = null;
     TocEntry.Builder b = TocEntry.builder("", TocEntryType.DIR);
-    Map<String, String> xattrs = new TreeMap<>();
+    Map<String, String> xattrs = Map.of();
     try {
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
@@ -165,7 +167,7 @@ public final class TocJson {
           case "name" -> name = text(p, t, field);
           case "type" -> type = text(p, t, field);
           case "size" -> b.size(number(p, t, field));
-          case "modtime" -> b.modTime(parseTime(text(p, t, field)));
+          case "modtime" -> b.modTime(repeats.modTime(text(p, t, field)));
           case "linkName" -> b.linkName(text(p, t, field));
           case "mode" -> b.mode(number(p, t, field));
           case "uid" -> b.uid(number(p, t, field));
@@ -174,13 +176,13 @@ public final class TocJson {
           case "groupName" -> b.groupName(text(p, t, field));
           case "devMajor" -> b.devMajor(number(p, t, field));
           case "devMinor" -> b.devMinor(number(p, t, field));
-          case "xattrs" -> readXattrs(p, t, xattrs);
-          case "digest" -> b.digest(digest(p, t, field));
+          case "xattrs" -> xattrs = readXattrs(p, t);
+          case "digest" -> b.digest(repeats.digest(text(p, t, field)));
           case "offset" -> b.offset(number(p, t, field));
           case "endOffset" -> b.endOffset(number(p, t, field));
           case "chunkOffset" -> b.chunkOffset(number(p, t, field));
           case "chunkSize" -> b.chunkSize(number(p, t, field));
-          case "chunkDigest" -> b.chunkDigest(digest(p, t, field));
+          case "chunkDigest" -> b.chunkDigest(repeats.digest(text(p, t, field)));
           case "innerOffset" -> b.innerOffset(number(p, t, field));
           default -> p.skipChildren();
         }
@@ -199,10 +201,10 @@ public final class TocJson {
     }
   }
 
-  private static void readXattrs(JsonParser p, JsonToken t, Map<String, String> out)
-      throws IOException {
+  private static Map<String, String> readXattrs(JsonParser p, JsonToken t) throws IOException {
+    Map<String, String> out = new TreeMap<>();
     if (t == JsonToken.VALUE_NULL) {
-      return;
+      return out;
     }
     expect(p, t, JsonToken.START_OBJECT, "xattrs object");
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -211,6 +213,7 @@ public final class TocJson {
       Base64.getDecoder().decode(value);
       out.put(key, value);
     }
+    return out;
   }
 
   private static String oneLine(Exception e) {
@@ -222,7 +225,42 @@ public final class TocJson {
     return m.replace('\n', ' ');
   }
 
-  private static Instant parseTime(String s) throws IOException {
+  /**
+   * Parses an RFC 3339 time. The form every writer of TOCs uses, {@code uuuu-MM-ddTHH:mm:ssZ}, is
+   * read by hand: {@link OffsetDateTime#parse} costs microseconds and a dozen objects per call, and
+   * a cold TOC of ten thousand entries is parsed while containerd waits for its Prepare. Any other
+   * form (fractions, offsets) goes through the full parser, which also rejects what is invalid.
+   */
+  static Instant parseTime(String s) throws IOException {
+    if (s.length() == 20
+        && s.charAt(4) == '-'
+        && s.charAt(7) == '-'
+        && s.charAt(10) == 'T'
+        && s.charAt(13) == ':'
+        && s.charAt(16) == ':'
+        && s.charAt(19) == 'Z') {
+      int year = digits(s, 0, 4);
+      int month = digits(s, 5, 2);
+      int day = digits(s, 8, 2);
+      int hour = digits(s, 11, 2);
+      int minute = digits(s, 14, 2);
+      int second = digits(s, 17, 2);
+      if (year >= 0
+          && month >= 1
+          && month <= 12
+          && day >= 1
+          && day <= 28
+          && hour <= 23
+          && minute <= 59
+          && second <= 59
+          && hour >= 0
+          && minute >= 0
+          && second >= 0) {
+        // Days 29-31 take the full parser, which knows month lengths and leap years.
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600 + minute * 60 + second);
+      }
+    }
     try {
       return OffsetDateTime.parse(s).toInstant();
     } catch (DateTimeException e) {
@@ -230,9 +268,49 @@ public final class TocJson {
     }
   }
 
-  private static Digest digest(JsonParser p, JsonToken t, String field) throws IOException {
-    String s = text(p, t, field);
-    return s.isEmpty() ? null : Digest.parse(s);
+  /** The decimal number of {@code length} ASCII digits at {@code from}, or -1 if one is not. */
+  private static int digits(String s, int from, int length) {
+    int v = 0;
+    for (int i = from; i < from + length; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  /**
+   * Values that repeat from one entry to the next within one TOC: most entries of a layer share a
+   * handful of modification times, and a file of one chunk carries the same digest as {@code
+   * digest} and {@code chunkDigest}. Parsed once, shared (both are immutable). Confined to one
+   * decode.
+   */
+  private static final class Repeats {
+    private String modTimeText;
+    private Instant modTime;
+    private String digestText;
+    private Digest digest;
+
+    Instant modTime(String text) throws IOException {
+      if (!text.equals(modTimeText)) {
+        modTime = parseTime(text);
+        modTimeText = text;
+      }
+      return modTime;
+    }
+
+    Digest digest(String text) {
+      if (text.isEmpty()) {
+        return null;
+      }
+      if (!text.equals(digestText)) {
+        digest = Digest.parse(text);
+        digestText = text;
+      }
+      return digest;
+    }
   }
 
   private static String text(JsonParser p, JsonToken t, String field) throws IOException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.thaw.image.oci.Digest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -101,5 +102,73 @@ class TocJsonTest {
             () -> TocJson.decode(json.getBytes(StandardCharsets.UTF_8), "layer-q"));
     assertTrue(e.getMessage().startsWith("decode TOC of layer layer-q"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "1970-01-01T00:00:00Z",
+        "2026-12-07T16:54:09Z",
+        "2024-02-29T23:59:59Z",
+        "2026-01-31T12:00:00Z",
+        "0001-01-01T00:00:00Z",
+        "9999-12-28T23:59:59Z",
+        "2026-12-07T16:54:09.123456789Z",
+        "2026-12-07T16:54:09+02:00",
+      })
+  void parseTime_validRfc3339_agreesWithOffsetDateTime(String text) throws Exception {
+    assertEquals(OffsetDateTime.parse(text).toInstant(), TocJson.parseTime(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "2026-02-29T00:00:00Z",
+        "2026-02-30T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-00-10T00:00:00Z",
+        "2026-12-00T00:00:00Z",
+        "2026-12-07T24:00:00Z",
+        "2026-12-07T16:60:00Z",
+        "2026-12-07T16:54:60Z",
+        "2026-12-07T16:54:0xZ",
+        "2026-12-07 16:54:09Z",
+        "+026-12-07T16:54:09Z",
+        "",
+      })
+  void parseTime_invalid_throwsNamingTheValue(String text) {
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> TocJson.parseTime(text));
+    assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
+  }
+
+  @Test
+  void decode_repeatedModTimesAndDigests_eachEntryKeepsItsOwnValues() throws Exception {
+    String a = "sha256:" + "a".repeat(64);
+    String b = "sha256:" + "b".repeat(64);
+    String json =
+        "{\"version\":1,\"entries\":["
+            + "{\"name\":\"x\",\"type\":\"reg\",\"size\":1,\"modtime\":\"2026-01-01T00:00:00Z\","
+            + "\"digest\":\""
+            + a
+            + "\",\"chunkDigest\":\""
+            + a
+            + "\"},"
+            + "{\"name\":\"y\",\"type\":\"reg\",\"size\":1,\"modtime\":\"2026-01-01T00:00:00Z\","
+            + "\"digest\":\""
+            + b
+            + "\",\"chunkDigest\":\""
+            + b
+            + "\"},"
+            + "{\"name\":\"z\",\"type\":\"dir\",\"modtime\":\"2026-01-02T00:00:00Z\"}]}";
+    List<TocEntry> entries =
+        TocJson.decode(json.getBytes(StandardCharsets.UTF_8), "sha256:layer").entries();
+    assertEquals(Digest.parse(a), entries.get(0).digest());
+    assertEquals(Digest.parse(a), entries.get(0).chunkDigest());
+    assertEquals(Digest.parse(b), entries.get(1).digest());
+    assertEquals(Digest.parse(b), entries.get(1).chunkDigest());
+    assertEquals(Instant.parse("2026-01-01T00:00:00Z"), entries.get(1).modTime());
+    assertEquals(Instant.parse("2026-01-02T00:00:00Z"), entries.get(2).modTime());
+    assertEquals(null, entries.get(2).digest());
+    assertTrue(entries.get(2).xattrs().isEmpty());
   }
 }
