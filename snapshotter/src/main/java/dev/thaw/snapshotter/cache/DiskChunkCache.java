@@ -41,6 +41,7 @@ import java.util.stream.Stream;
 public final class DiskChunkCache implements ChunkCache {
   private static final Logger LOG = Logger.getLogger(DiskChunkCache.class.getName());
   private static final long TOUCH_INTERVAL_MILLIS = 60_000;
+  private static final int IO_SLICE = 256 * 1024;
 
   private final Path chunksDir;
   private final Path tmpDir;
@@ -161,8 +162,24 @@ public final class DiskChunkCache implements ChunkCache {
     }
     Path path = pathOf(digest);
     byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(path);
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE) {
+        throw new IOException("read cached chunk " + digest + " from " + path + ": " + size);
+      }
+      bytes = new byte[(int) size];
+      ByteBuffer all = ByteBuffer.wrap(bytes);
+      while (all.hasRemaining()) {
+        // In slices: a heap buffer larger than the JDK's cached temporary direct buffers
+        // (jdk.nio.maxCachedBufferSize) costs a fresh direct allocation per call.
+        ByteBuffer slice = all.slice(all.position(), Math.min(IO_SLICE, all.remaining()));
+        int r = ch.read(slice, all.position());
+        if (r < 0) {
+          throw new IOException(
+              "read cached chunk " + digest + " from " + path + ": truncated at " + all.position());
+        }
+        all.position(all.position() + r);
+      }
     } catch (NoSuchFileException e) {
       index.forget(digest);
       return Optional.empty();
@@ -206,7 +223,7 @@ public final class DiskChunkCache implements ChunkCache {
       Files.createDirectories(target.getParent());
       Path tmp = Files.createTempFile(tmpDir, digest.hex().substring(0, 16), ".part");
       try {
-        Files.write(tmp, bytes);
+        writeAll(tmp, bytes);
         // On Linux rename replaces an identical file a racing writer published: content-addressed,
         // so its bytes are ours and losing the race is success.
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -219,6 +236,19 @@ public final class DiskChunkCache implements ChunkCache {
       throw new IOException("store chunk " + digest + " in " + target + ": " + e.getMessage(), e);
     }
     deleteAll(index.add(digest, bytes.length, bytes.length));
+  }
+
+  /**
+   * Writes {@code bytes} to the new file {@code tmp} in slices: a heap buffer larger than the JDK's
+   * cached temporary direct buffers ({@code jdk.nio.maxCachedBufferSize}, 256 KiB in the daemon)
+   * would cost a fresh, zeroed direct allocation of the chunk's size per write.
+   */
+  private static void writeAll(Path tmp, byte[] bytes) throws IOException {
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      for (int off = 0; off < bytes.length; ) {
+        off += ch.write(ByteBuffer.wrap(bytes, off, Math.min(IO_SLICE, bytes.length - off)));
+      }
+    }
   }
 
   private void deleteAll(List<Digest> evicted) throws IOException {

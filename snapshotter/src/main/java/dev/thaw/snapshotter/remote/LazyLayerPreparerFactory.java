@@ -4,6 +4,7 @@ import dev.thaw.image.registry.DockerConfigCredentials;
 import dev.thaw.image.registry.RegistryClient;
 import dev.thaw.snapshotter.cache.ChunkCache;
 import dev.thaw.snapshotter.cache.DiskChunkCache;
+import dev.thaw.snapshotter.cache.WriteBehindChunkCache;
 import dev.thaw.snapshotter.config.ThawConfig;
 import dev.thaw.snapshotter.fetch.FetchConfig;
 import dev.thaw.snapshotter.fetch.FetchContext;
@@ -46,7 +47,8 @@ public final class LazyLayerPreparerFactory implements RemoteLayerPreparerFactor
     }
     config.insecureRegistries().forEach(client::insecureRegistry);
     Path cacheDir = config.root().resolve("cache");
-    ChunkCache cache = DiskChunkCache.open(cacheDir, config.cacheSizeBytes());
+    ChunkCache cache =
+        WriteBehindChunkCache.over(DiskChunkCache.open(cacheDir, config.cacheSizeBytes()));
     FetchScheduler scheduler =
         new FetchScheduler(
             config.fetchConcurrency(),

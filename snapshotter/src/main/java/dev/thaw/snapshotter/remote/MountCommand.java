@@ -6,7 +6,9 @@ import dev.thaw.image.oci.Digest;
 import dev.thaw.image.oci.RegistryReference;
 import dev.thaw.image.registry.DockerConfigCredentials;
 import dev.thaw.image.registry.RegistryClient;
+import dev.thaw.snapshotter.cache.ChunkCache;
 import dev.thaw.snapshotter.cache.DiskChunkCache;
+import dev.thaw.snapshotter.cache.WriteBehindChunkCache;
 import dev.thaw.snapshotter.fetch.FetchConfig;
 import dev.thaw.snapshotter.fetch.FetchContext;
 import dev.thaw.snapshotter.fetch.FetchScheduler;
@@ -90,7 +92,7 @@ public final class MountCommand implements Callable<Integer> {
     Path cache = cacheDir != null ? cacheDir : Files.createTempDirectory("thaw-mount-cache");
     SnapshotterMetrics metrics = SnapshotterMetrics.inNewRegistry();
     BlobSource blob = client.blobSource(image, descriptor);
-    try (DiskChunkCache chunks = DiskChunkCache.open(cache, cacheSize);
+    try (ChunkCache chunks = WriteBehindChunkCache.over(DiskChunkCache.open(cache, cacheSize));
         FetchScheduler scheduler =
             new FetchScheduler(concurrency, !noBackground, RateLimiter.unlimited())) {
       FetchContext ctx = FetchContext.of(chunks, scheduler, metrics, FetchConfig.defaults());

@@ -9,7 +9,9 @@ import dev.thaw.image.registry.BlobContent;
 import dev.thaw.image.registry.RegistryClient;
 import dev.thaw.image.tar.WriterOptions;
 import dev.thaw.image.tar.WrittenLayer;
+import dev.thaw.snapshotter.cache.ChunkCache;
 import dev.thaw.snapshotter.cache.DiskChunkCache;
+import dev.thaw.snapshotter.cache.WriteBehindChunkCache;
 import dev.thaw.snapshotter.fetch.FetchConfig;
 import dev.thaw.snapshotter.fetch.FetchContext;
 import dev.thaw.snapshotter.fetch.FetchScheduler;
@@ -243,7 +245,7 @@ public final class FuseBench {
   private static double inProcess(
       RegistryClient client, RegistryReference repo, Descriptor d, Path cacheDir, long size)
       throws Exception {
-    try (DiskChunkCache cache = DiskChunkCache.open(cacheDir, 4L << 30);
+    try (ChunkCache cache = WriteBehindChunkCache.over(DiskChunkCache.open(cacheDir, 4L << 30));
         FetchScheduler scheduler = new FetchScheduler(8, false, RateLimiter.unlimited())) {
       BlobSource blob = client.blobSource(repo, d);
       OpenedLayer opened =
@@ -368,7 +370,7 @@ public final class FuseBench {
   /** A lazy mount of one layer with its own scheduler, over a shared cache directory. */
   private static final class Mount implements AutoCloseable {
     final Path mountpoint;
-    final DiskChunkCache cache;
+    final ChunkCache cache;
     final FetchScheduler scheduler;
     final RemoteLayer layer;
 
@@ -376,7 +378,8 @@ public final class FuseBench {
         RegistryClient client, RegistryReference repo, Descriptor d, Path cacheDir, Path mountpoint)
         throws Exception {
       this.mountpoint = Files.createDirectories(mountpoint);
-      cache = DiskChunkCache.open(cacheDir, 4L << 30);
+      // As the daemon wires it: the disk cache behind the write-behind memory tier.
+      cache = WriteBehindChunkCache.over(DiskChunkCache.open(cacheDir, 4L << 30));
       scheduler = new FetchScheduler(8, false, RateLimiter.unlimited());
       BlobSource blob = client.blobSource(repo, d);
       OpenedLayer opened =
