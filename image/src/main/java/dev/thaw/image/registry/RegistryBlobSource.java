@@ -10,15 +10,19 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Random access to one blob in a registry through HTTP {@code Range} GETs.
@@ -33,12 +37,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * ignores (200) or refuses (416) a multi-range request.
  *
  * <p>Range bodies are read in memory, so the client's request timeout bounds each whole range read:
- * a stalled or truncated response fails and is retried like a 5xx.
+ * a stalled or truncated response fails and is retried like a 5xx. {@link #openRange} streams
+ * instead, first through a plain blocking GET ({@link BlockingHttpGet}: the fetch thread reads the
+ * socket itself) and through the HTTP client only when that does not yield the range.
  *
  * <p>Bytes are not verified here: the blob digest covers the whole blob; chunk digests are checked
  * by the layer readers. Thread-safe; blocking.
  */
 public final class RegistryBlobSource implements BlobSource {
+  private static final Logger LOG = Logger.getLogger(RegistryBlobSource.class.getName());
+
   /** At most this many ranges go into one request (keeps the Range header small). */
   static final int MAX_RANGES_PER_REQUEST = 32;
 
@@ -136,6 +144,10 @@ public final class RegistryBlobSource implements BlobSource {
     }
     ByteRange range = new ByteRange(offset, length);
     String what = "read " + description + " " + range;
+    Optional<InputStream> direct = openDirect(range, what);
+    if (direct.isPresent()) {
+      return direct.get();
+    }
     HttpResponse<InputStream> r =
         get("bytes=" + range.spec(), what, StreamingBody.handler(transport.requestTimeout(), what));
     InputStream body = r.body();
@@ -164,6 +176,67 @@ public final class RegistryBlobSource implements BlobSource {
     } catch (IOException | RuntimeException e) {
       body.close();
       throw e;
+    }
+  }
+
+  /**
+   * The fast path of {@link #openRange}: one blocking GET of the range from the endpoint that last
+   * served this blob (or its redirect target), with the Authorization the transport holds for it,
+   * read by the caller's thread straight from the socket. Empty when that does not give a plain 206
+   * of the range (no connection, a challenge, a redirect, an error status, a missing length): then
+   * the full path, with its authentication, redirects, mirrors, retries and errors, handles it.
+   */
+  private Optional<InputStream> openDirect(ByteRange range, String what) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Range", "bytes=" + range.spec());
+    URI uri = redirected.get();
+    try {
+      if (uri == null) {
+        Endpoint endpoint = endpoints.get(preferred.get());
+        uri = endpoint.uri(path);
+        transport
+            .authorization(
+                new RegistryTransport.Call(
+                    "GET", uri, Map.of(), null, endpoint.authKey(), scope, what))
+            .ifPresent(a -> headers.put("Authorization", a));
+      }
+    } catch (IOException e) {
+      LOG.log(Level.FINE, what + ": direct GET without authorization, full path instead", e);
+      return Optional.empty();
+    }
+    BlockingHttpGet.Response r;
+    try {
+      r = transport.blockingGet().get(uri, headers, what);
+    } catch (IOException e) {
+      LOG.log(Level.FINE, what + ": direct GET failed, full path instead", e);
+      return Optional.empty();
+    }
+    try {
+      Optional<ByteRange> got =
+          r.header("Content-Range")
+              .flatMap(h -> {
+                try {
+                  ContentRange cr = ContentRange.parse(h);
+                  return cr.first() < 0 ? Optional.empty() : Optional.of(cr.range());
+                } catch (IllegalArgumentException e) {
+                  return Optional.empty();
+                }
+              });
+      if (r.status() != 206
+          || r.body().isEmpty()
+          || got.isEmpty()
+          || !got.get().contains(range)
+          || r.header("Content-Length").map(Long::parseLong).orElse(-1L) != got.get().length()) {
+        r.close();
+        return Optional.empty();
+      }
+      InputStream body = r.body().get();
+      body.skipNBytes(range.offset() - got.get().offset());
+      return Optional.of(new ExactLengthInputStream(body, range.length(), what));
+    } catch (IOException | RuntimeException e) {
+      r.close();
+      LOG.log(Level.FINE, what + ": direct GET unusable, full path instead", e);
+      return Optional.empty();
     }
   }
 

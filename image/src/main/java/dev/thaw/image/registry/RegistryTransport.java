@@ -63,6 +63,7 @@ final class RegistryTransport {
   private final Set<String> insecureRegistries;
   private final Duration requestTimeout;
   private final Authenticator authenticator;
+  private final BlockingHttpGet blockingGet;
 
   RegistryTransport(
       HttpClient http,
@@ -75,6 +76,27 @@ final class RegistryTransport {
     this.insecureRegistries = Set.copyOf(insecureRegistries);
     this.requestTimeout = requestTimeout;
     this.authenticator = new Authenticator(this, credentials);
+    this.blockingGet =
+        new BlockingHttpGet(
+            http.sslContext(),
+            http.connectTimeout().orElse(Duration.ofSeconds(10)),
+            requestTimeout);
+  }
+
+  /**
+   * Blocking GETs for streamed blob ranges; the caller authenticates through {@link #authorization}
+   * and takes the full {@link #send} path for any response it cannot use.
+   */
+  BlockingHttpGet blockingGet() {
+    return blockingGet;
+  }
+
+  /**
+   * The Authorization header {@link #send} would start {@code call} with: none before the registry
+   * has challenged, else its credentials or a (cached, or freshly fetched) token.
+   */
+  Optional<String> authorization(Call call) throws IOException {
+    return authenticator.authorization(call, false);
   }
 
   /**
