@@ -17,5 +17,15 @@ public interface ChunkDecompressor {
    *
    * @throws ChunkFormatException if the bytes are corrupt or end before the chunk does
    */
-  byte[] decompress(byte[] compressedMember, TocChunk chunk) throws IOException;
+  default byte[] decompress(byte[] compressedMember, TocChunk chunk) throws IOException {
+    return decompress(compressedMember, compressedMember.length, chunk);
+  }
+
+  /**
+   * As {@link #decompress(byte[], TocChunk)}, with the member in the first {@code length} bytes of
+   * {@code buffer} (a reused buffer may be larger than the member).
+   *
+   * @throws ChunkFormatException if the bytes are corrupt or end before the chunk does
+   */
+  byte[] decompress(byte[] buffer, int length, TocChunk chunk) throws IOException;
 }

@@ -30,7 +30,8 @@ public final class GzipChunkDecompressor implements ChunkDecompressor {
   }
 
   @Override
-  public byte[] decompress(byte[] member, TocChunk chunk) throws IOException {
+  public byte[] decompress(byte[] member, int length, TocChunk chunk) throws IOException {
+    java.util.Objects.checkFromIndexSize(0, length, member.length);
     if (chunk.size() > Integer.MAX_VALUE - 16) {
       throw error(chunk, "chunk of " + chunk.size() + " bytes is too large");
     }
@@ -38,11 +39,11 @@ public final class GzipChunkDecompressor implements ChunkDecompressor {
     // Grow towards the size the TOC claims only as bytes arrive: a lying TOC cannot make us
     // allocate more than the member really holds. Start at the member's size (enough at once for
     // incompressible data, stored uncompressed) or 1 MiB, whichever is larger.
-    byte[] out = new byte[Math.min(size, Math.max(1 << 20, member.length))];
+    byte[] out = new byte[Math.min(size, Math.max(1 << 20, length))];
     Inflater inflater = pool.borrow();
     try {
-      int pos = headerEnd(member, 0, chunk);
-      inflater.setInput(member, pos, member.length - pos);
+      int pos = headerEnd(member, 0, length, chunk);
+      inflater.setInput(member, pos, length - pos);
       long skip = chunk.innerOffset();
       byte[] scratch = skip > 0 ? new byte[(int) Math.min(skip, 64 * 1024)] : null;
       int filled = 0;
@@ -62,13 +63,13 @@ public final class GzipChunkDecompressor implements ChunkDecompressor {
         if (n == 0) {
           if (inflater.finished()) {
             // The member ended: a next member may follow (after the 8-byte trailer).
-            int next = member.length - inflater.getRemaining() + 8;
-            if (next >= member.length) {
+            int next = length - inflater.getRemaining() + 8;
+            if (next >= length) {
               throw error(chunk, "gzip data ends " + (size - filled) + " bytes early");
             }
-            pos = headerEnd(member, next, chunk);
+            pos = headerEnd(member, next, length, chunk);
             inflater.reset();
-            inflater.setInput(member, pos, member.length - pos);
+            inflater.setInput(member, pos, length - pos);
           } else if (inflater.needsInput()) {
             throw error(chunk, "gzip data truncated " + (size - filled) + " bytes early");
           } else if (inflater.needsDictionary()) {
@@ -84,9 +85,12 @@ public final class GzipChunkDecompressor implements ChunkDecompressor {
     }
   }
 
-  /** Parses a gzip member header at {@code at}; returns where the deflate data starts. */
-  private int headerEnd(byte[] m, int at, TocChunk chunk) throws ChunkFormatException {
-    if (m.length - at < 10
+  /**
+   * Parses a gzip member header at {@code at} of the first {@code length} bytes of {@code m};
+   * returns where the deflate data starts.
+   */
+  private int headerEnd(byte[] m, int at, int length, TocChunk chunk) throws ChunkFormatException {
+    if (length - at < 10
         || (m[at] & 0xff) != 0x1f
         || (m[at + 1] & 0xff) != 0x8b
         || m[at + 2] != 8) {
@@ -95,31 +99,31 @@ public final class GzipChunkDecompressor implements ChunkDecompressor {
     int flags = m[at + 3] & 0xff;
     int p = at + 10;
     if ((flags & FEXTRA) != 0) {
-      if (p + 2 > m.length) {
+      if (p + 2 > length) {
         throw error(chunk, "gzip header truncated");
       }
       p += 2 + ((m[p] & 0xff) | (m[p + 1] & 0xff) << 8);
     }
     if ((flags & FNAME) != 0) {
-      p = skipZero(m, p, chunk);
+      p = skipZero(m, p, length, chunk);
     }
     if ((flags & FCOMMENT) != 0) {
-      p = skipZero(m, p, chunk);
+      p = skipZero(m, p, length, chunk);
     }
     if ((flags & FHCRC) != 0) {
       p += 2;
     }
-    if (p > m.length) {
+    if (p > length) {
       throw error(chunk, "gzip header truncated");
     }
     return p;
   }
 
-  private int skipZero(byte[] m, int p, TocChunk chunk) throws ChunkFormatException {
-    while (p < m.length && m[p] != 0) {
+  private int skipZero(byte[] m, int p, int length, TocChunk chunk) throws ChunkFormatException {
+    while (p < length && m[p] != 0) {
       p++;
     }
-    if (p >= m.length) {
+    if (p >= length) {
       throw error(chunk, "gzip header truncated");
     }
     return p + 1;

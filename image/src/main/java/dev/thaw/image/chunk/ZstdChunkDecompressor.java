@@ -35,19 +35,20 @@ public final class ZstdChunkDecompressor implements ChunkDecompressor {
   }
 
   @Override
-  public byte[] decompress(byte[] member, TocChunk chunk) throws IOException {
+  public byte[] decompress(byte[] member, int length, TocChunk chunk) throws IOException {
+    java.util.Objects.checkFromIndexSize(0, length, member.length);
     long need = chunk.innerOffset() + chunk.size();
     if (need > Integer.MAX_VALUE - 16) {
       throw error(chunk, "chunk of " + chunk.size() + " bytes is too large", null);
     }
-    long content = member.length >= 4 ? Zstd.getFrameContentSize(member) : -2;
+    long content = length >= 4 ? Zstd.getFrameContentSize(member, 0, length) : -2;
     try {
       if (content >= need && content - need <= MAX_SLACK && content <= MAX_ONE_SHOT) {
         byte[] all = new byte[(int) content];
         ZstdDecompressCtx ctx = pool.borrow();
         int n;
         try {
-          n = ctx.decompressByteArray(all, 0, all.length, member, 0, member.length);
+          n = ctx.decompressByteArray(all, 0, all.length, member, 0, length);
         } finally {
           pool.release(ctx);
         }
@@ -60,7 +61,7 @@ public final class ZstdChunkDecompressor implements ChunkDecompressor {
         throw error(chunk, "not a zstd frame holding " + need + " bytes", null);
       }
       try (ZstdInputStreamNoFinalizer in =
-          new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(member))) {
+          new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(member, 0, length))) {
         in.skipNBytes(chunk.innerOffset());
         byte[] out = in.readNBytes((int) chunk.size());
         if (out.length != chunk.size()) {

@@ -12,13 +12,15 @@ import java.io.IOException;
 public interface ChunkCodec {
   /**
    * Decompresses the member holding {@code chunk} and returns exactly the chunk's {@code size}
-   * bytes (starting at its {@code innerOffset} in the member).
+   * bytes (starting at its {@code innerOffset} in the member), in a new array.
    *
-   * @param compressedMember blob bytes {@code [chunk.compressedOffset(), chunk.compressedEnd())}
+   * @param buffer holds the blob bytes {@code [chunk.compressedOffset(), chunk.compressedEnd())} in
+   *     its first {@code length} bytes; the fetch path reuses it for the next member, so it is not
+   *     retained
    * @throws IOException if the member is not valid compressed data or too short; the message names
    *     the chunk
    */
-  byte[] decompress(byte[] compressedMember, TocChunk chunk) throws IOException;
+  byte[] decompress(byte[] buffer, int length, TocChunk chunk) throws IOException;
 
   /**
    * Checks {@code uncompressed} against {@code chunk.chunkDigest()}.

@@ -29,8 +29,8 @@ public final class SeekableLayers {
   public static ChunkCodec codec(ChunkDecompressor decompressor, ChunkVerifier verifier) {
     return new ChunkCodec() {
       @Override
-      public byte[] decompress(byte[] compressedMember, TocChunk chunk) throws IOException {
-        return decompressor.decompress(compressedMember, chunk);
+      public byte[] decompress(byte[] buffer, int length, TocChunk chunk) throws IOException {
+        return decompressor.decompress(buffer, length, chunk);
       }
 
       @Override

@@ -56,8 +56,9 @@ final class GzipTestLayer {
   static final ChunkCodec CODEC =
       new ChunkCodec() {
         @Override
-        public byte[] decompress(byte[] member, TocChunk chunk) throws IOException {
-          try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(member))) {
+        public byte[] decompress(byte[] member, int length, TocChunk chunk) throws IOException {
+          try (GZIPInputStream in =
+              new GZIPInputStream(new ByteArrayInputStream(member, 0, length))) {
             byte[] all = in.readAllBytes();
             return Arrays.copyOfRange(
                 all, (int) chunk.innerOffset(), (int) (chunk.innerOffset() + chunk.size()));
