@@ -153,15 +153,9 @@ fresh_daemons() {
   else
     start_thaw
     start_containerd "$(thaw_proxy_plugin)"
-    # containerd dials its proxy snapshotter on first use and gives up after its handshake timeout;
-    # a JVM that has just started on a loaded machine can miss it. One listing through containerd
-    # before the clock starts (it touches no image).
-    local _
-    for _ in $(seq 30); do
-      ctr --address "$CONTAINERD_ADDRESS" snapshots --snapshotter thaw ls >/dev/null 2>&1 && return
-      sleep 1
-    done
-    fail "containerd cannot reach thaw-snapshotter on $THAW_SOCKET (see $WORK/containerd/log)"
+    # Before the clock starts: containerd's one connection to thaw works (a missed handshake at
+    # containerd's start otherwise fails the pull; see await_thaw_reachable).
+    await_thaw_reachable
   fi
 }
 

@@ -197,6 +197,27 @@ TOML
 # thaw_proxy_plugin: containerd TOML that makes the running thaw the snapshotter "thaw".
 thaw_proxy_plugin() { printf '[proxy_plugins.thaw]\n  type = "snapshot"\n  address = "%s"\n' "$THAW_SOCKET"; }
 
+# await_thaw_reachable: waits until the running containerd has a working connection to the running
+# thaw. `ctr snapshots ls` proves nothing: containerd answers List (and Stat) from its own metadata
+# without calling the proxy. containerd dials a proxy snapshotter once, at its start, and each
+# connection attempt must see the server's HTTP/2 SETTINGS within the attempt's backoff delay (1 s
+# for the first: containerd's grpc.ConnectParams sets no MinConnectTimeout); a missed one leaves the
+# channel in backoff, and every call until the next attempt succeeds fails at once with "timed out
+# waiting for server handshake" (seen under load >= 14, with both daemons starting). A Prepare of a
+# scratch key reaches thaw; the key is removed again.
+await_thaw_reachable() {
+  local key=thaw-reachable-$$ out=
+  for _ in $(seq 30); do
+    if out=$(ctr --address "$CONTAINERD_ADDRESS" snapshots --snapshotter thaw prepare "$key" 2>&1); then
+      ctr --address "$CONTAINERD_ADDRESS" snapshots --snapshotter thaw rm "$key" >/dev/null \
+        || fail "remove the scratch snapshot $key from thaw through containerd"
+      return
+    fi
+    sleep 1
+  done
+  fail "containerd cannot reach thaw-snapshotter on $THAW_SOCKET: $out (see $WORK/containerd/log)"
+}
+
 # thaw_metric NAME: the sum of a thaw Prometheus metric over its labels (0 when absent).
 thaw_metric() {
   curl -fsS "http://$THAW_METRICS/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 {s += $NF} END {printf "%.0f", s}'
