@@ -167,14 +167,15 @@ TOML
 # start_thaw: thaw-snapshotter serve (socket, root, config and log under $WORK/thaw; sets
 # THAW_SOCKET, THAW_METRICS, THAW_PID), the registry $REGISTRY trusted over plain HTTP, metrics on a
 # free port. Background fetching is off unless THAW_BACKGROUND_FETCH=true (then bytes fetched are
-# the bytes read plus prefetch). Containerd reaches it with thaw_proxy_plugin's TOML.
+# the bytes read plus prefetch); THAW_LOG_LEVEL (info) sets its log level: debug adds each Prepare's
+# manifest / TOC fetch+parse+index / mount times. Containerd reaches it with thaw_proxy_plugin's TOML.
 start_thaw() {
   local dir=$WORK/thaw
   mkdir -p "$dir"
   THAW_SOCKET=$dir/thaw.sock
   THAW_METRICS=127.0.0.1:$(free_port)
   cat >"$dir/config.toml" <<TOML
-log_level = "info"
+log_level = "${THAW_LOG_LEVEL:-info}"
 metrics_address = "$THAW_METRICS"
 [fetch]
 background = ${THAW_BACKGROUND_FETCH:-false}
