@@ -24,6 +24,9 @@ import java.util.logging.Logger;
  * chunk's file again, and the fetch path first wrote the whole chunk to disk before anyone could
  * read it.
  *
+ * <p>A chunk only in the backing cache enters the recent tier when a large read starts at its first
+ * byte (a sequential reader entering it, e.g. a container started again on a warm node).
+ *
  * <p>Memory: at most {@code memoryBytes} in the recent tier plus at most {@code maxPendingBytes}
  * waiting for the writer (mostly the same arrays). A {@link #put} that would exceed the pending
  * bound waits for the writer: the fetch path slows down to the disk's speed instead of growing the
@@ -47,6 +50,12 @@ public final class WriteBehindChunkCache implements ChunkCache {
 
   /** The daemon's bound on chunks waiting for the disk. */
   public static final long DEFAULT_PENDING_BYTES = 32L << 20;
+
+  /**
+   * A read at least this large at offset 0 of a chunk only in the backing cache brings the whole
+   * chunk into the recent tier; smaller reads (random 4 KiB reads, say) read just their bytes.
+   */
+  static final int PROMOTE_READ_BYTES = 64 * 1024;
 
   private final ChunkCache backing;
   private final MemoryChunkCache recent;
@@ -99,6 +108,17 @@ public final class WriteBehindChunkCache implements ChunkCache {
     byte[] waiting = pending.get(digest);
     if (waiting != null) {
       ChunkCopies.copy(digest, waiting, offset, dst);
+      return true;
+    }
+    if (offset == 0 && dst.remaining() >= PROMOTE_READ_BYTES && recent.capacityBytes() > 0) {
+      // A large read at a chunk's start is a sequential reader entering it: the rest of the chunk
+      // follows in more such reads, so it is read from the backing cache once, whole.
+      Optional<byte[]> whole = backing.get(digest);
+      if (whole.isEmpty()) {
+        return false;
+      }
+      recent.put(digest, whole.get());
+      ChunkCopies.copy(digest, whole.get(), offset, dst);
       return true;
     }
     return backing.read(digest, offset, dst);

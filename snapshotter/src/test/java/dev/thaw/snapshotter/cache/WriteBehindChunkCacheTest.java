@@ -149,6 +149,30 @@ class WriteBehindChunkCacheTest extends ChunkCacheContractTest {
   }
 
   @Test
+  void read_largeReadAtChunkStart_bringsTheWholeChunkIntoMemory() throws Exception {
+    Path root = dir.resolve("promote");
+    byte[] seq = bytes(7, 200_000);
+    byte[] random = bytes(8, 200_000);
+    try (DiskChunkCache disk = DiskChunkCache.open(root, 1 << 20)) {
+      disk.put(Digest.sha256(seq), seq);
+      disk.put(Digest.sha256(random), random);
+    }
+    DiskChunkCache disk = DiskChunkCache.open(root, 1 << 20);
+    WriteBehindChunkCache c = new WriteBehindChunkCache(disk, 1 << 20, 1 << 20);
+    ByteBuffer large = ByteBuffer.allocate(WriteBehindChunkCache.PROMOTE_READ_BYTES);
+    assertTrue(c.read(Digest.sha256(seq), 0, large));
+    assertTrue(c.read(Digest.sha256(random), 0, ByteBuffer.allocate(4096)));
+    java.nio.file.Files.delete(disk.pathOf(Digest.sha256(seq)));
+    java.nio.file.Files.delete(disk.pathOf(Digest.sha256(random)));
+    // The sequentially entered chunk is served from memory now; the randomly read one is not.
+    ByteBuffer next = ByteBuffer.allocate(1000);
+    assertTrue(c.read(Digest.sha256(seq), 150_000, next));
+    assertArrayEquals(java.util.Arrays.copyOfRange(seq, 150_000, 151_000), next.array());
+    assertFalse(c.read(Digest.sha256(random), 150_000, ByteBuffer.allocate(1000)));
+    c.close();
+  }
+
+  @Test
   void put_backingWriteFails_chunkStaysInRecentTier() throws Exception {
     GatedCache failing = new GatedCache();
     failing.failPuts = true;
