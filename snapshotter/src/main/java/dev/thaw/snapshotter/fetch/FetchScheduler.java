@@ -18,10 +18,14 @@ import java.util.logging.Logger;
  * within a priority) feeding a fixed number of virtual-thread workers, so the number of requests in
  * flight is bounded however many readers wait.
  *
- * <p>Background tasks pass through a gate first: at most {@code backgroundSlots} of them are queued
- * or running at once (so a layer streaming in never fills the queue ahead of a later on-demand
- * read), and they are paced by a {@link RateLimiter} on their declared cost. With background
- * fetching disabled, background submissions are rejected.
+ * <p>Prefetch and background tasks pass through a gate of their priority first, which lets only so
+ * many of them be queued or running at once: prefetch tasks leave {@code onDemandReserve(workers)}
+ * workers free (a layer's prefetch is hundreds of 8 MiB runs; with every worker inside one, a read
+ * the process blocks on would wait for a run to end before its own fetch could start), background
+ * tasks take at most a quarter of the workers (so a layer streaming in never fills the queue ahead
+ * of a later on-demand read) and are paced by a {@link RateLimiter} on their declared cost. Within
+ * a gate tasks keep their submission order. With background fetching disabled, background
+ * submissions are rejected.
  *
  * <p>Thread-safe. {@link #close()} stops the workers and cancels what has not started.
  */
@@ -29,7 +33,7 @@ public final class FetchScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FetchScheduler.class.getName());
 
   /** A queue position of a task; a promoted task has several, the first claimed one runs it. */
-  private record Entry(FetchPriority priority, long seq, FetchTask<?> task, boolean holdsSlot)
+  private record Entry(FetchPriority priority, long seq, FetchTask<?> task, Semaphore slot)
       implements Comparable<Entry> {
     @Override
     public int compareTo(Entry o) {
@@ -38,17 +42,26 @@ public final class FetchScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Admits the tasks of one priority into the queue in submission order, each once it holds one of
+   * {@code slots} (released when it has run) and, for background work, its bytes fit the rate.
+   */
+  private record Gate(
+      FetchPriority priority,
+      BlockingQueue<FetchTask<?>> waiting,
+      Semaphore slots,
+      RateLimiter rate) {}
+
   private final PriorityBlockingQueue<Entry> queue = new PriorityBlockingQueue<>();
-  private final BlockingQueue<FetchTask<?>> backgroundGate = new LinkedBlockingQueue<>();
-  private final Semaphore backgroundSlots;
-  private final RateLimiter backgroundRate;
+  private final Gate prefetchGate;
+  private final Gate backgroundGate;
   private final boolean backgroundEnabled;
   private final AtomicLong seq = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closed;
 
   /**
-   * Starts {@code workers} worker threads (virtual) and the background gate.
+   * Starts {@code workers} worker threads (virtual) and the prefetch and background gates.
    *
    * @param workers the maximum number of tasks running at once, at least 1
    * @param backgroundEnabled whether background tasks are accepted
@@ -59,12 +72,33 @@ public final class FetchScheduler implements AutoCloseable {
       throw new IllegalArgumentException("fetch scheduler needs at least 1 worker, got " + workers);
     }
     this.backgroundEnabled = backgroundEnabled;
-    this.backgroundRate = Objects.requireNonNull(backgroundRate);
-    this.backgroundSlots = new Semaphore(Math.max(1, workers / 4));
+    this.prefetchGate =
+        new Gate(
+            FetchPriority.PREFETCH,
+            new LinkedBlockingQueue<>(),
+            new Semaphore(Math.max(1, workers - onDemandReserve(workers))),
+            RateLimiter.unlimited());
+    this.backgroundGate =
+        new Gate(
+            FetchPriority.BACKGROUND,
+            new LinkedBlockingQueue<>(),
+            new Semaphore(Math.max(1, workers / 4)),
+            Objects.requireNonNull(backgroundRate));
     for (int i = 0; i < workers; i++) {
       threads.add(Thread.ofVirtual().name("thaw-fetch-", i).start(this::work));
     }
-    threads.add(Thread.ofVirtual().name("thaw-fetch-background-gate").start(this::gate));
+    threads.add(
+        Thread.ofVirtual().name("thaw-fetch-prefetch-gate").start(() -> admit(prefetchGate)));
+    threads.add(
+        Thread.ofVirtual().name("thaw-fetch-background-gate").start(() -> admit(backgroundGate)));
+  }
+
+  /**
+   * How many of {@code workers} prefetch tasks leave to on-demand reads: a quarter, at least one
+   * (none with a single worker: prefetch must still progress).
+   */
+  static int onDemandReserve(int workers) {
+    return workers == 1 ? 0 : Math.max(1, workers / 4);
   }
 
   /** Whether background tasks are accepted. */
@@ -84,38 +118,40 @@ public final class FetchScheduler implements AutoCloseable {
       throw new RejectedExecutionException("fetch scheduler is closed");
     }
     FetchTask<T> task = new FetchTask<>(this, priority, costBytes, work);
-    if (priority == FetchPriority.BACKGROUND) {
-      if (!backgroundEnabled) {
-        throw new RejectedExecutionException("background fetching is disabled");
+    switch (priority) {
+      case ON_DEMAND -> queue.add(new Entry(priority, seq.getAndIncrement(), task, null));
+      case PREFETCH -> prefetchGate.waiting().add(task);
+      case BACKGROUND -> {
+        if (!backgroundEnabled) {
+          throw new RejectedExecutionException("background fetching is disabled");
+        }
+        backgroundGate.waiting().add(task);
       }
-      backgroundGate.add(task);
-    } else {
-      queue.add(new Entry(priority, seq.getAndIncrement(), task, false));
     }
     return task;
   }
 
   void requeue(FetchTask<?> task, FetchPriority priority) {
     if (!closed) {
-      queue.add(new Entry(priority, seq.getAndIncrement(), task, false));
+      queue.add(new Entry(priority, seq.getAndIncrement(), task, null));
     }
   }
 
   /** Tasks queued and not yet started (approximate; promoted tasks may count twice). */
   public int queued() {
-    return queue.size() + backgroundGate.size();
+    return queue.size() + prefetchGate.waiting().size() + backgroundGate.waiting().size();
   }
 
-  private void gate() {
+  private void admit(Gate gate) {
     try {
       while (!closed) {
-        FetchTask<?> task = backgroundGate.take();
-        if (task.priority() != FetchPriority.BACKGROUND) {
+        FetchTask<?> task = gate.waiting().take();
+        if (task.priority() != gate.priority()) {
           continue; // promoted: already queued at its new priority
         }
-        backgroundSlots.acquire();
-        backgroundRate.acquire(task.costBytes());
-        queue.add(new Entry(FetchPriority.BACKGROUND, seq.getAndIncrement(), task, true));
+        gate.slots().acquire();
+        gate.rate().acquire(task.costBytes());
+        queue.add(new Entry(gate.priority(), seq.getAndIncrement(), task, gate.slots()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -131,8 +167,8 @@ public final class FetchScheduler implements AutoCloseable {
             entry.task().run();
           }
         } finally {
-          if (entry.holdsSlot()) {
-            backgroundSlots.release();
+          if (entry.slot() != null) {
+            entry.slot().release();
           }
         }
       }
@@ -149,7 +185,8 @@ public final class FetchScheduler implements AutoCloseable {
     List<Entry> left = new ArrayList<>();
     queue.drainTo(left);
     List<FetchTask<?>> leftBackground = new ArrayList<>();
-    backgroundGate.drainTo(leftBackground);
+    prefetchGate.waiting().drainTo(leftBackground);
+    backgroundGate.waiting().drainTo(leftBackground);
     left.forEach(e -> leftBackground.add(e.task()));
     for (FetchTask<?> task : leftBackground) {
       if (task.claim()) {

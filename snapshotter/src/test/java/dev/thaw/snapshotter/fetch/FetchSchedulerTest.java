@@ -102,6 +102,45 @@ class FetchSchedulerTest {
   }
 
   @Test
+  void submit_workersBusyWithPrefetch_leaveAWorkerForOnDemand() throws Exception {
+    try (FetchScheduler s = new FetchScheduler(4, true, RateLimiter.unlimited())) {
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger prefetchRunning = new AtomicInteger();
+      AtomicInteger maxPrefetchRunning = new AtomicInteger();
+      List<FetchTask<Object>> prefetch = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        prefetch.add(
+            s.submit(
+                FetchPriority.PREFETCH,
+                0,
+                () -> {
+                  maxPrefetchRunning.accumulateAndGet(prefetchRunning.incrementAndGet(), Math::max);
+                  release.await();
+                  prefetchRunning.decrementAndGet();
+                  return null;
+                }));
+      }
+      Thread.sleep(100); // the gate admits what it may; the workers take it
+      // Every prefetch task is blocked, yet an on-demand read gets a worker at once.
+      FetchTask<String> od = s.submit(FetchPriority.ON_DEMAND, 0, () -> "read");
+      assertEquals("read", od.future().get(5, TimeUnit.SECONDS));
+      release.countDown();
+      for (FetchTask<Object> t : prefetch) {
+        t.future().get();
+      }
+      assertEquals(4 - FetchScheduler.onDemandReserve(4), maxPrefetchRunning.get());
+    }
+  }
+
+  @Test
+  void onDemandReserve_byWorkers_leavesPrefetchAtLeastOneWorker() {
+    assertEquals(0, FetchScheduler.onDemandReserve(1));
+    assertEquals(1, FetchScheduler.onDemandReserve(2));
+    assertEquals(1, FetchScheduler.onDemandReserve(4));
+    assertEquals(2, FetchScheduler.onDemandReserve(8));
+  }
+
+  @Test
   void submit_failingWork_completesFutureExceptionally() {
     try (FetchScheduler s = new FetchScheduler(1, true, RateLimiter.unlimited())) {
       FetchTask<Object> t =
