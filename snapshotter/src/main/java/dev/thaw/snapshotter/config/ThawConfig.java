@@ -28,7 +28,7 @@ import java.util.Set;
  * size = "10GiB"                         # chunk cache bound
  * [fetch]
  * concurrency = 8                        # parallel range requests per node
- * prefetch_timeout = "10s"               # how long a mount waits for its prefetch
+ * prefetch_timeout = "10s"               # how long a mount waits for its prefetch's head
  * background = true                      # stream the rest of each layer behind
  * background_rate = "64MiB"              # bytes per second for background fetches
  * [registry]
@@ -46,7 +46,9 @@ import java.util.Set;
  * @param grpcThreads gRPC executor size
  * @param cacheSizeBytes chunk cache bound in bytes
  * @param fetchConcurrency parallel range requests
- * @param prefetchTimeout how long a mount waits for its prefetch
+ * @param prefetchTimeout how long a mount (containerd's Prepare) waits at most for the head of its
+ *     layer's prefetch: the first run (8 MiB) of the prioritized region, what the container reads
+ *     first; the rest of the region streams in behind without holding the pull
  * @param backgroundFetch whether layers stream in behind
  * @param backgroundFetchBytesPerSecond background rate limit
  * @param insecureRegistries hosts reached over plain HTTP (copied)

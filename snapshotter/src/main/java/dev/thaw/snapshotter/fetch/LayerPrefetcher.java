@@ -17,8 +17,15 @@ import java.util.logging.Logger;
 /**
  * Fetches a freshly mounted layer ahead of reads: first its prioritized region (the regular files
  * before {@code .prefetch.landmark} in TOC order; nothing with {@code .no.prefetch.landmark} or
- * without a landmark) in large parallel ranges at prefetch priority, then, once that is done, every
- * other chunk at background priority (if the scheduler accepts background work).
+ * without a landmark) in large parallel ranges at prefetch priority, in blob order (the indexer
+ * writes the hot files in the order the profiled process opened them, so a process reading them
+ * again finds its chunks arriving ahead of it), then, once that is done, every other chunk at
+ * background priority (if the scheduler accepts background work).
+ *
+ * <p>The region's head is its first run, what the process will read first; a prepare waits for that
+ * only, and the rest streams in while containerd goes on with the pull and the container starts.
+ * Reads of chunks the prefetch has not reached yet fetch them on demand (ahead of every queued
+ * prefetch run); the prefetch then skips them.
  *
  * <p>Thread-safe. Chunks already cached or in flight are skipped when their run starts.
  */
@@ -34,6 +41,7 @@ public final class LayerPrefetcher {
   private final LayerFetcher fetcher;
   private final List<TocChunk> prioritized;
   private final List<TocChunk> rest;
+  private volatile CompletableFuture<Void> head = CompletableFuture.completedFuture(null);
   private volatile CompletableFuture<Void> prefetch = CompletableFuture.completedFuture(null);
   private volatile CompletableFuture<Void> background = CompletableFuture.completedFuture(null);
 
@@ -66,13 +74,39 @@ public final class LayerPrefetcher {
   }
 
   /**
-   * Starts the prefetch, and the background stream after it. Returns at once.
+   * The head of the prioritized region: its chunks from the first one on while they fit in one
+   * prefetch run of {@code runBytes} (at least the first chunk; empty for an empty region).
+   */
+  static int headSize(List<TocChunk> prioritized, long runBytes) {
+    if (prioritized.isEmpty()) {
+      return 0;
+    }
+    long start = prioritized.getFirst().compressedOffset();
+    int n = 1;
+    while (n < prioritized.size() && prioritized.get(n).compressedEnd() - start <= runBytes) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Starts the prefetch (the head's runs queued first), and the background stream after it. Returns
+   * at once.
    *
    * @return completes when the prioritized region has been fetched (or failed to be)
    */
   public CompletableFuture<Void> start() {
     FetchConfig config = fetcher.context().config();
-    prefetch = fetcher.fetchLazily(prioritized, config.prefetchRunBytes(), FetchPriority.PREFETCH);
+    int split = headSize(prioritized, config.prefetchRunBytes());
+    head =
+        fetcher.fetchLazily(
+            prioritized.subList(0, split), config.prefetchRunBytes(), FetchPriority.PREFETCH);
+    CompletableFuture<Void> tail =
+        fetcher.fetchLazily(
+            prioritized.subList(split, prioritized.size()),
+            config.prefetchRunBytes(),
+            FetchPriority.PREFETCH);
+    prefetch = CompletableFuture.allOf(head, tail);
     background =
         prefetch
             .handle((v, t) -> (Void) null)
@@ -86,14 +120,29 @@ public final class LayerPrefetcher {
   }
 
   /**
-   * Waits up to {@code timeout} for the prioritized region.
+   * Waits up to {@code timeout} for the whole prioritized region.
    *
    * @return whether it was fetched in time
    * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitPrefetch(Duration timeout) throws InterruptedException {
+    return await(prefetch, timeout);
+  }
+
+  /**
+   * Waits up to {@code timeout} for the head of the prioritized region (its first prefetch run).
+   *
+   * @return whether it was fetched in time
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitHead(Duration timeout) throws InterruptedException {
+    return await(head, timeout);
+  }
+
+  private static boolean await(CompletableFuture<Void> future, Duration timeout)
+      throws InterruptedException {
     try {
-      prefetch.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       return true;
     } catch (TimeoutException e) {
       return false;

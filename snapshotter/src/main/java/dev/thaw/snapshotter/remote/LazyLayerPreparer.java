@@ -29,7 +29,11 @@ import java.util.logging.Logger;
  * The {@link RemoteLayerPreparer} that mounts seekable layers lazily from their registry: reads the
  * image reference, layer digest and TOC digest from the labels, finds the layer in the image's
  * manifest, opens and verifies its TOC, mounts it at the request's mountpoint and waits (bounded)
- * for its prefetch. Any failure is a fallback with the reason, and nothing stays mounted.
+ * for the head of its prefetch (the first run of the prioritized region: what the container reads
+ * first). The rest of the prioritized region streams in behind, overlapping the rest of the pull
+ * and the container's start; holding the prepare for all of it (a model's weights: gigabytes) would
+ * only delay the container, whose reads join the chunks in flight or fetch them on demand first.
+ * Any failure is a fallback with the reason, and nothing stays mounted.
  *
  * <p>Thread-safe.
  */
@@ -60,7 +64,7 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
   /**
    * A preparer fetching through {@code ctx}; it does not own {@code ctx}'s cache and scheduler.
    *
-   * @param prefetchTimeout how long a prepare waits for the layer's prioritized region
+   * @param prefetchTimeout how long a prepare waits for the head of the layer's prioritized region
    */
   public LazyLayerPreparer(
       RegistryClient client,
@@ -123,9 +127,13 @@ public final class LazyLayerPreparer implements RemoteLayerPreparer {
   public RemotePrepareOutcome prepare(RemoteLayerRequest request) throws InterruptedException {
     try {
       RemoteLayer layer = mountLayer(request, true);
-      if (!layer.awaitPrefetch(prefetchTimeout)) {
+      if (!prefetchTimeout.isZero() && !layer.awaitPrefetchHead(prefetchTimeout)) {
         LOG.info(
-            "layer " + layer.name() + ": prefetch not done after " + prefetchTimeout + ", serving");
+            "layer "
+                + layer.name()
+                + ": head of the prefetch not fetched after "
+                + prefetchTimeout
+                + ", serving");
       }
       ctx.metrics().remotePrepareSucceeded();
       return new RemotePrepareOutcome.Mounted(request.mountpoint());

@@ -133,6 +133,16 @@ public final class RemoteLayer implements AutoCloseable {
     return prefetcher.awaitPrefetch(timeout);
   }
 
+  /**
+   * Waits up to {@code timeout} for the head of the prioritized region (its first prefetch run).
+   *
+   * @return whether it was fetched in time
+   * @throws InterruptedException if interrupted
+   */
+  public boolean awaitPrefetchHead(Duration timeout) throws InterruptedException {
+    return prefetcher.awaitHead(timeout);
+  }
+
   /** Unmounts the layer and closes its blob. Queued fetches of it fail harmlessly. */
   @Override
   public void close() throws IOException {
