@@ -4,9 +4,7 @@ import dev.thaw.image.toc.TocEntryType;
 import dev.thaw.image.toc.TocIndex;
 import dev.thaw.image.toc.TocNode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,17 +27,9 @@ final class LayerTree {
   static final List<String> LANDMARKS = List.of(".prefetch.landmark", ".no.prefetch.landmark");
 
   private final TocIndex index;
-  private final Map<Long, TocNode> filesByInode;
 
   LayerTree(TocIndex index) {
     this.index = index;
-    Map<Long, TocNode> files = new HashMap<>();
-    for (TocNode node : index.nodes()) {
-      if (node.isRegularFile()) {
-        files.putIfAbsent(node.inode(), node);
-      }
-    }
-    this.filesByInode = Map.copyOf(files);
   }
 
   TocIndex index() {
@@ -92,7 +82,7 @@ final class LayerTree {
 
   /** The regular file with inode {@code inode}, for reads through an open file handle. */
   Optional<TocNode> file(long inode) {
-    return Optional.ofNullable(filesByInode.get(inode));
+    return index.node(inode).filter(TocNode::isRegularFile);
   }
 
   private LayerNode present(TocNode node) {

@@ -17,10 +17,18 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
 
   /** Validates the parts; throws {@link IllegalArgumentException} naming the bad value. */
   public Digest {
+    // The algorithm names are shared constants: a TOC index holds a digest per file, and a copy
+    // of "sha256" per digest cost 48 bytes each.
     int expected =
         switch (algorithm) {
-          case "sha256" -> 64;
-          case "sha512" -> 128;
+          case "sha256" -> {
+            algorithm = "sha256";
+            yield 64;
+          }
+          case "sha512" -> {
+            algorithm = "sha512";
+            yield 128;
+          }
           default ->
               throw new IllegalArgumentException(
                   "parse digest: unsupported algorithm '" + algorithm + "'");

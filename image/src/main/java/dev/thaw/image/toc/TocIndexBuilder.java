@@ -3,11 +3,11 @@ package dev.thaw.image.toc;
 import dev.thaw.image.oci.Digest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /** Builds a {@link TocIndex} in two passes over the entries. Confined to one thread. */
 final class TocIndexBuilder {
@@ -118,15 +118,11 @@ final class TocIndexBuilder {
   }
 
   private TocIndex finish(Toc toc) throws TocFormatException {
-    TreeSet<Long> memberStarts = new TreeSet<>();
-    for (List<TocEntry> list : chunkEntries.values()) {
-      for (TocEntry c : list) {
-        memberStarts.add(c.offset());
-      }
-    }
-    Map<Long, List<TocChunk>> chunks = new HashMap<>();
-    for (Map.Entry<Long, List<TocEntry>> me : chunkEntries.entrySet()) {
-      chunks.put(me.getKey(), tile(me.getValue(), memberStarts));
+    long[] memberStarts = memberStarts();
+    List<List<TocChunk>> chunks = new ArrayList<>((int) nextInode);
+    for (long inode = 0; inode < nextInode; inode++) {
+      List<TocEntry> entries = chunkEntries.get(inode);
+      chunks.add(entries == null ? List.of() : tile(entries, memberStarts));
     }
     Map<Long, Integer> names = new HashMap<>();
     Map<String, Integer> subdirs = new HashMap<>();
@@ -152,7 +148,7 @@ final class TocIndexBuilder {
     return TocIndex.create(toc, byPath, children, chunks);
   }
 
-  private List<TocChunk> tile(List<TocEntry> entries, TreeSet<Long> memberStarts)
+  private List<TocChunk> tile(List<TocEntry> entries, long[] memberStarts)
       throws TocFormatException {
     List<TocChunk> out = new ArrayList<>(entries.size());
     if (entries.isEmpty()) {
@@ -189,9 +185,31 @@ final class TocIndexBuilder {
     return out;
   }
 
-  private long nextStart(TreeSet<Long> memberStarts, long offset) {
-    Long next = memberStarts.higher(offset);
-    return next != null ? next : tocOffset;
+  /** Sorted distinct compressed offsets of every chunk: where each member ends is the next one. */
+  private long[] memberStarts() {
+    int count = 0;
+    for (List<TocEntry> list : chunkEntries.values()) {
+      count += list.size();
+    }
+    long[] starts = new long[count];
+    int i = 0;
+    for (List<TocEntry> list : chunkEntries.values()) {
+      for (TocEntry c : list) {
+        starts[i++] = c.offset();
+      }
+    }
+    Arrays.sort(starts);
+    return starts;
+  }
+
+  private long nextStart(long[] memberStarts, long offset) {
+    int i = Arrays.binarySearch(memberStarts, offset);
+    // Found: skip equal offsets (members shared by several chunks); not found: the insertion point.
+    i = i >= 0 ? i + 1 : -i - 1;
+    while (i < memberStarts.length && memberStarts[i] <= offset) {
+      i++;
+    }
+    return i < memberStarts.length ? memberStarts[i] : tocOffset;
   }
 
   private static TocEntry syntheticDir(String path) {

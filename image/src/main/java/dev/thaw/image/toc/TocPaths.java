@@ -31,7 +31,9 @@ public final class TocPaths {
       }
       i = end + 1;
     }
-    return Optional.of(out.toString());
+    // An already normalized path is returned as is: the TOC index keeps it as the node's path, and
+    // a second copy of every name would cost about 100 bytes per entry.
+    return Optional.of(out.length() == n ? path : out.toString());
   }
 
   /** The parent of a normalized non-root path; {@code ""} for a top-level name. */

@@ -82,6 +82,41 @@ class TocIndexTest {
   }
 
   @Test
+  void node_inode_firstNameOfInodeElseEmpty() throws Exception {
+    TocIndex index =
+        TocIndex.of(
+            Toc.of(
+                List.of(
+                    reg("d/f", 3, 0).build(),
+                    TocEntry.builder("g", TocEntryType.HARDLINK).linkName("d/f").build())),
+            10,
+            "test");
+    TocNode f = index.lookup("d/f").orElseThrow();
+    assertEquals(f, index.node(f.inode()).orElseThrow());
+    assertEquals("d", index.node(2).orElseThrow().path());
+    assertEquals(index.root(), index.node(1).orElseThrow());
+    assertFalse(index.node(0).isPresent());
+    assertFalse(index.node(4).isPresent());
+    assertEquals(List.of(), index.chunks(index.lookup("d").orElseThrow()));
+  }
+
+  @Test
+  void chunks_membersSharedByChunks_endAtNextDistinctMember() throws Exception {
+    // Two small files in one member at 100 (inner offsets 0 and 3), then a file at 200.
+    Toc toc =
+        Toc.of(
+            List.of(
+                reg("a", 3, 100).build(),
+                reg("b", 2, 100).innerOffset(3).build(),
+                reg("c", 1, 200).build()));
+    TocIndex index = TocIndex.of(toc, 300, "test");
+    assertEquals(200, index.chunks(index.lookup("a").orElseThrow()).getFirst().compressedEnd());
+    assertEquals(200, index.chunks(index.lookup("b").orElseThrow()).getFirst().compressedEnd());
+    assertEquals(300, index.chunks(index.lookup("c").orElseThrow()).getFirst().compressedEnd());
+    assertEquals(List.of(100L, 200L), index.memberOffsets());
+  }
+
+  @Test
   void children_unsorted_sortedByName() throws Exception {
     TocIndex index =
         TocIndex.of(

@@ -2,6 +2,7 @@ package dev.thaw.image.toc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,37 @@ class TocJsonTest {
     assertEquals(2, toc.entries().size());
     assertEquals(Instant.parse("2019-08-20T08:30:43Z"), toc.entries().get(0).modTime());
     assertEquals(42, toc.entries().get(1).offset());
+  }
+
+  @Test
+  void decode_repeatedValues_sharedBetweenEntries() throws Exception {
+    Instant t = Instant.parse("2024-01-02T03:04:05Z");
+    TocEntry.Builder file =
+        TocEntry.builder("d/f", TocEntryType.REG)
+            .size(3)
+            .modTime(t)
+            .userName("root")
+            .groupName("root")
+            .digest(D)
+            .chunkDigest(D)
+            .chunkSize(1);
+    Toc toc =
+        Toc.of(
+            List.of(
+                file.build(),
+                TocEntry.builder("d/f", TocEntryType.CHUNK).chunkOffset(1).chunkDigest(D).build(),
+                file.name("d/g").build()));
+    List<TocEntry> decoded = TocJson.decode(TocJson.encode(toc), "t").entries();
+    assertEquals(toc.entries(), decoded);
+    TocEntry f = decoded.get(0);
+    TocEntry chunk = decoded.get(1);
+    TocEntry g = decoded.get(2);
+    assertSame(f.digest(), f.chunkDigest());
+    assertSame(f.name(), chunk.name());
+    assertSame(f.userName(), g.groupName());
+    assertSame(f.modTime(), g.modTime());
+    assertSame(f.digest(), g.digest());
+    assertSame(f.digest().algorithm(), Digest.sha256(new byte[0]).algorithm());
   }
 
   @ParameterizedTest
