@@ -73,33 +73,22 @@ public final class SeekableLayer {
     int tailLength = (int) Math.min(size, TAIL);
     byte[] tail = blob.read(size - tailLength, tailLength);
     LayerFormat format;
-    byte[] json;
-    long tocOffset;
+    DecodedToc decoded;
     ChunkDecompressor decompressor;
     if (ZstdChunkedTocReader.matches(tail)) {
-      ZstdChunkedTocReader.RawToc raw = ZstdChunkedTocReader.read(blob, size, tail);
       format = LayerFormat.ZSTD_CHUNKED;
-      json = raw.json();
-      tocOffset = raw.tocFrameOffset();
+      decoded = DecodedToc.zstdChunked(blob, size, tail, expectedTocDigest, layer);
       decompressor = new ZstdChunkDecompressor(ZSTD_CONTEXTS, layer);
     } else {
-      EstargzTocReader.RawToc raw = EstargzTocReader.read(blob, size, tail);
       format = LayerFormat.ESTARGZ;
-      json = raw.json();
-      tocOffset = raw.tocOffset();
+      decoded = DecodedToc.estargz(blob, size, tail, expectedTocDigest, layer);
       decompressor = new GzipChunkDecompressor(INFLATERS, layer);
     }
-    Digest tocDigest = Digest.sha256(json);
-    if (expectedTocDigest.isPresent() && !expectedTocDigest.get().equals(tocDigest)) {
-      throw new TocFormatException(
-          "verify TOC of layer "
-              + layer
-              + ": expected "
-              + expectedTocDigest.get()
-              + ", got "
-              + tocDigest);
-    }
-    Toc toc = TocJson.decode(json, layer);
+    // The TOC's JSON bytes (20 MB for 59,060 entries) are garbage from here: the index is built
+    // without them, so the heap holds one of the two at a time.
+    Toc toc = decoded.toc();
+    Digest tocDigest = decoded.digest();
+    long tocOffset = decoded.offset();
     TocIndex index = TocIndex.of(toc, tocOffset, layer);
     return new SeekableLayer(blob, format, toc, index, tocDigest, tocOffset, decompressor);
   }
@@ -161,5 +150,38 @@ public final class SeekableLayer {
   /** The blob this layer reads from. */
   public BlobSource blob() {
     return blob;
+  }
+
+  /** A verified, decoded TOC, without the JSON bytes it came from. */
+  private record DecodedToc(Toc toc, Digest digest, long offset) {
+    static DecodedToc zstdChunked(
+        BlobSource blob, long size, byte[] tail, Optional<Digest> expected, String layer)
+        throws IOException {
+      ZstdChunkedTocReader.RawToc raw = ZstdChunkedTocReader.read(blob, size, tail);
+      return verify(raw.json(), raw.tocFrameOffset(), expected, layer);
+    }
+
+    static DecodedToc estargz(
+        BlobSource blob, long size, byte[] tail, Optional<Digest> expected, String layer)
+        throws IOException {
+      EstargzTocReader.RawToc raw = EstargzTocReader.read(blob, size, tail);
+      return verify(raw.json(), raw.tocOffset(), expected, layer);
+    }
+
+    private static DecodedToc verify(
+        byte[] json, long offset, Optional<Digest> expectedTocDigest, String layer)
+        throws TocFormatException {
+      Digest tocDigest = Digest.sha256(json);
+      if (expectedTocDigest.isPresent() && !expectedTocDigest.get().equals(tocDigest)) {
+        throw new TocFormatException(
+            "verify TOC of layer "
+                + layer
+                + ": expected "
+                + expectedTocDigest.get()
+                + ", got "
+                + tocDigest);
+      }
+      return new DecodedToc(TocJson.decode(json, layer), tocDigest, offset);
+    }
   }
 }

@@ -87,16 +87,12 @@ public final class TocIndex {
         byInode[inode] = node;
       }
     }
-    List<List<TocChunk>> chunkCopy = new ArrayList<>(chunks.size());
-    for (List<TocChunk> list : chunks) {
-      chunkCopy.add(list.isEmpty() ? List.of() : List.copyOf(list));
-    }
     return new TocIndex(
         toc,
         Collections.unmodifiableMap(byPath),
         Map.copyOf(sorted),
         Collections.unmodifiableList(Arrays.asList(byInode)),
-        Collections.unmodifiableList(chunkCopy));
+        Collections.unmodifiableList(chunks));
   }
 
   /** The TOC this index was built from. */

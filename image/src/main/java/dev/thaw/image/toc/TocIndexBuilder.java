@@ -14,7 +14,9 @@ final class TocIndexBuilder {
   private final String layer;
   private final long tocOffset;
   private final LinkedHashMap<String, Draft> drafts = new LinkedHashMap<>();
-  private final Map<Long, List<TocEntry>> chunkEntries = new HashMap<>();
+  // The chunk entries of each regular file, by inode number (null for other inodes): the
+  // builder's transient state is part of the heap peak of opening a layer.
+  private final List<List<TocEntry>> chunkEntries = new ArrayList<>();
   private long nextInode = 1;
   private Draft lastRegular;
 
@@ -39,7 +41,8 @@ final class TocIndexBuilder {
   }
 
   TocIndex build(Toc toc) throws TocFormatException {
-    drafts.put("", new Draft("", syntheticDir(""), nextInode++, true));
+    chunkEntries.add(null); // inode 0 is not used
+    drafts.put("", new Draft("", syntheticDir(""), newInode(), true));
     for (TocEntry e : toc.entries()) {
       add(e);
     }
@@ -53,7 +56,7 @@ final class TocIndexBuilder {
       if (lastRegular == null || !lastRegular.path.equals(path)) {
         throw error(e, "chunk entry does not follow its regular file");
       }
-      chunkEntries.get(lastRegular.inode).add(e);
+      chunkEntries.get((int) lastRegular.inode).add(e);
       return;
     }
     lastRegular = null;
@@ -93,14 +96,14 @@ final class TocIndexBuilder {
       drafts.put(path, new Draft(path, t.entry, t.inode, false));
       return;
     }
-    Draft d = new Draft(path, e, nextInode++, false);
+    Draft d = new Draft(path, e, newInode(), false);
     drafts.put(path, d);
     if (e.type() == TocEntryType.REG) {
-      List<TocEntry> list = new ArrayList<>();
+      List<TocEntry> list = new ArrayList<>(1);
       if (e.size() > 0) {
         list.add(e);
       }
-      chunkEntries.put(d.inode, list);
+      chunkEntries.set((int) d.inode, list);
       lastRegular = d;
     }
   }
@@ -114,20 +117,24 @@ final class TocIndexBuilder {
       return;
     }
     ensureParents(e, TocPaths.parent(parent));
-    drafts.put(parent, new Draft(parent, syntheticDir(parent), nextInode++, true));
+    drafts.put(parent, new Draft(parent, syntheticDir(parent), newInode(), true));
+  }
+
+  private long newInode() {
+    chunkEntries.add(null);
+    return nextInode++;
   }
 
   private TocIndex finish(Toc toc) throws TocFormatException {
     long[] memberStarts = memberStarts();
     List<List<TocChunk>> chunks = new ArrayList<>((int) nextInode);
-    for (long inode = 0; inode < nextInode; inode++) {
-      List<TocEntry> entries = chunkEntries.get(inode);
+    for (List<TocEntry> entries : chunkEntries) {
       chunks.add(entries == null ? List.of() : tile(entries, memberStarts));
     }
-    Map<Long, Integer> names = new HashMap<>();
+    int[] names = new int[(int) nextInode];
     Map<String, Integer> subdirs = new HashMap<>();
     for (Draft d : drafts.values()) {
-      names.merge(d.inode, 1, Integer::sum);
+      names[(int) d.inode]++;
       if (!d.path.isEmpty() && d.entry.type() == TocEntryType.DIR) {
         subdirs.merge(TocPaths.parent(d.path), 1, Integer::sum);
       }
@@ -138,7 +145,7 @@ final class TocIndexBuilder {
       int links =
           d.entry.type() == TocEntryType.DIR
               ? 2 + subdirs.getOrDefault(d.path, 0)
-              : names.get(d.inode);
+              : names[(int) d.inode];
       TocNode node = new TocNode(d.path, d.entry, d.inode, links);
       byPath.put(d.path, node);
       if (!d.path.isEmpty()) {
@@ -150,10 +157,10 @@ final class TocIndexBuilder {
 
   private List<TocChunk> tile(List<TocEntry> entries, long[] memberStarts)
       throws TocFormatException {
-    List<TocChunk> out = new ArrayList<>(entries.size());
     if (entries.isEmpty()) {
-      return out;
+      return List.of();
     }
+    List<TocChunk> out = new ArrayList<>(entries.size());
     long fileSize = entries.getFirst().size();
     long expected = 0;
     for (int i = 0; i < entries.size(); i++) {
@@ -182,19 +189,19 @@ final class TocIndexBuilder {
     if (expected != fileSize) {
       throw error(entries.getFirst(), "chunks cover " + expected + " of " + fileSize + " bytes");
     }
-    return out;
+    return List.copyOf(out);
   }
 
   /** Sorted distinct compressed offsets of every chunk: where each member ends is the next one. */
   private long[] memberStarts() {
     int count = 0;
-    for (List<TocEntry> list : chunkEntries.values()) {
-      count += list.size();
+    for (List<TocEntry> list : chunkEntries) {
+      count += list == null ? 0 : list.size();
     }
     long[] starts = new long[count];
     int i = 0;
-    for (List<TocEntry> list : chunkEntries.values()) {
-      for (TocEntry c : list) {
+    for (List<TocEntry> list : chunkEntries) {
+      for (TocEntry c : list == null ? List.<TocEntry>of() : list) {
         starts[i++] = c.offset();
       }
     }
