@@ -65,8 +65,11 @@ public final class EstargzTocReader {
         throw new TocFormatException(
             "read eStargz TOC of layer " + layer + ": TOC of " + e.getSize() + " bytes too large");
       }
-      byte[] json = tar.readNBytes((int) e.getSize());
-      if (json.length != e.getSize()) {
+      // Read into an array of the final size: readNBytes(int) gathers pieces and then copies
+      // them, twice the TOC's size at once (40 MB for a 59,060-entry TOC), which ran a daemon at
+      // -Xmx64m out of heap while it opened that layer.
+      byte[] json = new byte[(int) e.getSize()];
+      if (tar.readNBytes(json, 0, json.length) != json.length) {
         throw new TocFormatException("read eStargz TOC of layer " + layer + ": TOC truncated");
       }
       return new RawToc(json, footer.tocOffset(), footer.size());
