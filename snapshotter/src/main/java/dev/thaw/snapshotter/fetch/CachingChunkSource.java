@@ -76,7 +76,8 @@ public final class CachingChunkSource implements ChunkSource {
     if (flight.leader()) {
       try {
         lead(chunk, position, afterPrevious && !sequential, flight.future());
-      } catch (IOException | RuntimeException e) {
+      } catch (Throwable e) {
+        // An Error too (out of memory): readers joined to this flight must not wait forever.
         ctx.flights().fail(chunk.chunkDigest(), flight.future(), e);
         throw e;
       }

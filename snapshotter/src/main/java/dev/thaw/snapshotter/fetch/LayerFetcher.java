@@ -81,9 +81,17 @@ public final class LayerFetcher {
           f.ifPresent(flight -> led.put(c.chunkDigest(), flight));
           return f.isPresent();
         };
-    FetchRun run =
-        new RangeCoalescer(maxRunBytes, ctx.config().maxGapBytes())
-            .runFrom(blobOrder, start, leadIfMissing);
+    FetchRun run;
+    try {
+      run =
+          new RangeCoalescer(maxRunBytes, ctx.config().maxGapBytes())
+              .runFrom(blobOrder, start, leadIfMissing);
+    } catch (Throwable t) {
+      // Out of memory, say: the flights led so far must fail, not leave their readers waiting.
+      ctx.flights()
+          .failAll(led, new IOException("plan fetch of layer " + layer + " failed: " + t, t));
+      throw t;
+    }
     submit(run, led, priority);
   }
 
@@ -130,8 +138,19 @@ public final class LayerFetcher {
         missing.add(c);
       }
     }
-    for (FetchRun run : coalescer.partition(missing)) {
-      execute(run, led, priority);
+    try {
+      for (FetchRun run : coalescer.partition(missing)) {
+        execute(run, led, priority);
+      }
+    } catch (Throwable t) {
+      // A run that failed with an Error failed its own flights; the later runs never started, and
+      // their flights must fail too rather than leave readers waiting forever.
+      ctx.flights()
+          .failAll(
+              led,
+              new IOException(
+                  "fetch " + planned + " of layer " + layer + " stopped early: " + t, t));
+      throw t;
     }
   }
 
@@ -148,6 +167,10 @@ public final class LayerFetcher {
               });
     } catch (RejectedExecutionException e) {
       ctx.flights().failAll(led, e);
+    } catch (Throwable t) {
+      ctx.flights()
+          .failAll(led, new IOException("queue fetch " + run + " of layer " + layer + ": " + t, t));
+      throw t;
     }
   }
 

@@ -362,4 +362,27 @@ class CachingChunkSourceTest {
     assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 10_000));
     assertEquals(1, r.blob().reads.get());
   }
+
+  @Test
+  @Timeout(30)
+  void fetchLazily_errorInOneRun_failsTheLaterRunsFlightsInsteadOfOrphaningThem() throws Exception {
+    // No gap bridging: a cached chunk in the middle splits the planned run into two.
+    FetchConfig config =
+        new FetchConfig(1 << 20, 0, 1 << 20, 1 << 20, 1 << 20, 0, 1, Duration.ofMillis(10));
+    Rig r = rig(new GzipTestLayer(9, 30_000, 10_000), new MemoryChunkCache(1 << 30), config);
+    List<TocChunk> chunks = r.layer().chunks;
+    TocChunk middle = chunks.get(1);
+    r.ctx()
+        .cache()
+        .put(
+            middle.chunkDigest(),
+            java.util.Arrays.copyOfRange(
+                r.layer().file, (int) middle.fileOffset(), (int) middle.fileEnd()));
+    r.blob().errorsLeft.set(1);
+
+    r.fetcher().fetchLazily(LayerChunks.sorted(chunks), 1 << 20, FetchPriority.PREFETCH).get();
+
+    assertEquals(0, r.ctx().flights().size(), "no flight may be left waiting after the Error");
+    assertArrayEquals(r.layer().file, readFile(r.source(), r.layer(), 10_000));
+  }
 }

@@ -82,6 +82,11 @@ final class GzipTestLayer {
     final java.util.concurrent.atomic.AtomicInteger failuresLeft =
         new java.util.concurrent.atomic.AtomicInteger();
     volatile boolean down;
+
+    /** While positive, a read throws an Error (as an allocation that runs out of heap would). */
+    final java.util.concurrent.atomic.AtomicInteger errorsLeft =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     volatile long delayMillis;
     final java.util.concurrent.atomic.AtomicInteger streamFailuresLeft =
         new java.util.concurrent.atomic.AtomicInteger();
@@ -108,6 +113,9 @@ final class GzipTestLayer {
           Thread.currentThread().interrupt();
           throw new java.io.InterruptedIOException();
         }
+      }
+      if (errorsLeft.getAndDecrement() > 0) {
+        throw new OutOfMemoryError("injected: read blob bytes " + offset + "+" + length);
       }
       if (down || failuresLeft.getAndDecrement() > 0) {
         throw new IOException("read blob bytes " + offset + "+" + length + ": connection refused");
