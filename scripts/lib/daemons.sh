@@ -66,11 +66,13 @@ release_dir() {
   [[ ${2:-} == keep ]] || rm -rf --one-file-system "$dir"
 }
 
-# stop_daemon PID: SIGTERM, SIGKILL after 5 s, and forget it (one of ours, from DAEMON_PIDS).
+# stop_daemon PID: SIGTERM, SIGKILL after 30 s, and forget it (one of ours, from DAEMON_PIDS).
+# The grace covers a thaw JVM writing its AppCDS archive at its first exit (seconds on a loaded
+# machine); killed earlier, no archive was ever written and every later start loaded classes cold.
 stop_daemon() {
   local pid=$1 p kept=()
   kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true # its exit status is the signal's
   for p in "${DAEMON_PIDS[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
