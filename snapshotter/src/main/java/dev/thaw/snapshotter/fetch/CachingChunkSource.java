@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link ChunkSource} of one lazily mounted layer: a chunk cache hit, or a wait on the chunk's
@@ -38,6 +39,13 @@ public final class CachingChunkSource implements ChunkSource {
   private final AtomicBoolean firstRead = new AtomicBoolean();
   private final AtomicIntegerArray recent = new AtomicIntegerArray(RECENT);
   private final java.util.concurrent.atomic.AtomicInteger recentNext =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Blob offset where the last on-demand run led here ends (about); -1 before the first. */
+  private final AtomicLong lastRunEnd = new AtomicLong(-1);
+
+  /** How many misses in a row started a short step past the previous on-demand run. */
+  private final java.util.concurrent.atomic.AtomicInteger shortSteps =
       new java.util.concurrent.atomic.AtomicInteger();
 
   /** A source over {@code chunks}, fetched through {@code fetcher}. */
@@ -91,8 +99,11 @@ public final class CachingChunkSource implements ChunkSource {
 
   /**
    * Fetches the missed chunk, with the missing chunks after it up to the on-demand run size: of its
-   * own file only, unless {@code walksFiles} (the reader entered the previous file's last chunk
-   * right before this file's first, so it walks the blob and the next files are likely read too).
+   * own file only, unless the reader scans the blob, where the next files are likely read too:
+   * {@code walksFiles} (it entered the previous file's last chunk right before this file's first),
+   * or this miss and the one before it each lay a short step (a quarter of the run size) past the
+   * end of the previous on-demand run (a tree walk reading one file in a hundred). One short step
+   * is not enough: a shell loading a few libraries met one by chance and fetched 4 MiB for it.
    */
   private void lead(
       TocChunk chunk, OptionalInt position, boolean walksFiles, CompletableFuture<byte[]> flight)
@@ -104,9 +115,22 @@ public final class CachingChunkSource implements ChunkSource {
     } else if (position.isPresent()) {
       int p = position.getAsInt();
       List<TocChunk> order = chunks.blobOrder();
-      List<TocChunk> candidates = walksFiles ? order : order.subList(0, fileRunEnd(p));
-      fetcher.fetchLed(
-          candidates, p, flight, ctx.config().onDemandRunBytes(), FetchPriority.ON_DEMAND);
+      long runBytes = ctx.config().onDemandRunBytes();
+      long offset = order.get(p).compressedOffset();
+      long previousEnd = lastRunEnd.get();
+      boolean shortStep =
+          previousEnd >= 0 && offset >= previousEnd && offset - previousEnd <= runBytes / 4;
+      int steps = shortStep ? shortSteps.incrementAndGet() : 0;
+      if (!shortStep) {
+        shortSteps.set(0);
+      }
+      boolean scans = walksFiles || steps >= 2;
+      int end = scans ? order.size() : fileRunEnd(p);
+      lastRunEnd.set(
+          scans
+              ? offset + runBytes
+              : Math.min(offset + runBytes, order.get(end - 1).compressedEnd()));
+      fetcher.fetchLed(order.subList(0, end), p, flight, runBytes, FetchPriority.ON_DEMAND);
     } else {
       fetcher.fetchLed(
           List.of(chunk), 0, flight, chunk.compressedLength(), FetchPriority.ON_DEMAND);

@@ -242,14 +242,17 @@ class CachingChunkSourceTest {
   @Test
   void read_oneFileAmongSmallNeighbours_fetchesThatFileOnly() throws Exception {
     GzipTestLayer layer = new GzipTestLayer(13, 400_000, 10_000);
-    Rig r = rig(layer, new MemoryChunkCache(1 << 30), noReadAhead());
+    // On-demand runs of 40 KB: the two files (~30 KB each) lie more than a quarter run apart.
+    FetchConfig config =
+        new FetchConfig(40_000, 0, 20_000, 1 << 20, 1 << 20, 0, 3, Duration.ofMillis(10));
+    Rig r = rig(layer, new MemoryChunkCache(1 << 30), config);
     List<TocChunk> files = asFiles(layer, 4);
     CachingChunkSource source = new CachingChunkSource(LayerChunks.of(files), r.fetcher());
     source.read(files.get(8), 0, ByteBuffer.allocate(10));
     source.read(files.get(20), 0, ByteBuffer.allocate(10));
     awaitIdle(r);
     // Two files of four chunks opened far apart: each costs one request for its own four chunks,
-    // although a 4 MiB on-demand run would hold all forty files.
+    // although a run could hold more.
     for (int i = 0; i < files.size(); i++) {
       boolean opened = (i >= 8 && i < 12) || (i >= 20 && i < 24);
       assertEquals(opened, r.ctx().cache().contains(files.get(i).chunkDigest()), "chunk " + i);
@@ -264,6 +267,31 @@ class CachingChunkSourceTest {
                   && end == files.get(23).compressedEnd()),
           "range " + start + "+" + range[1] + " is not exactly one opened file");
     }
+  }
+
+  @Test
+  void read_missesAShortStepForward_coalescesTheNextFiles() throws Exception {
+    GzipTestLayer layer = new GzipTestLayer(15, 400_000, 10_000);
+    FetchConfig config =
+        new FetchConfig(40_000, 0, 20_000, 1 << 20, 1 << 20, 0, 3, Duration.ofMillis(10));
+    Rig r = rig(layer, new MemoryChunkCache(1 << 30), config);
+    List<TocChunk> files = asFiles(layer, 1);
+    CachingChunkSource source = new CachingChunkSource(LayerChunks.of(files), r.fetcher());
+    source.read(files.get(0), 0, ByteBuffer.allocate(10));
+    source.read(files.get(2), 0, ByteBuffer.allocate(10));
+    source.read(files.get(4), 0, ByteBuffer.allocate(10));
+    awaitIdle(r);
+    // Files 2 and 4 each start one small file (< a quarter run) past the previous run's end: a
+    // reader scanning the blob, one file in two. The first short step still fetches its file
+    // only; the second takes the files after it, up to the 40 KB run size.
+    assertEquals(3, r.blob().reads.get());
+    assertFalse(r.ctx().cache().contains(files.get(1).chunkDigest()));
+    assertFalse(r.ctx().cache().contains(files.get(3).chunkDigest()));
+    assertTrue(r.ctx().cache().contains(files.get(5).chunkDigest()));
+    assertEquals(files.get(2).compressedLength(), r.blob().ranges.get(1)[1]);
+    long[] third = r.blob().ranges.get(2);
+    assertEquals(files.get(4).compressedOffset(), third[0]);
+    assertTrue(third[1] > files.get(4).compressedLength() && third[1] <= 40_000, "" + third[1]);
   }
 
   @Test
