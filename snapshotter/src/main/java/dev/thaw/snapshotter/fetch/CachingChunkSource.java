@@ -10,8 +10,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link ChunkSource} of one lazily mounted layer: a chunk cache hit, or a wait on the chunk's
@@ -38,15 +38,8 @@ public final class CachingChunkSource implements ChunkSource {
   private final long mountedAtNanos = System.nanoTime();
   private final AtomicBoolean firstRead = new AtomicBoolean();
   private final AtomicIntegerArray recent = new AtomicIntegerArray(RECENT);
-  private final java.util.concurrent.atomic.AtomicInteger recentNext =
-      new java.util.concurrent.atomic.AtomicInteger();
-
-  /** Blob offset where the last on-demand run led here ends (about); -1 before the first. */
-  private final AtomicLong lastRunEnd = new AtomicLong(-1);
-
-  /** How many misses in a row started a short step past the previous on-demand run. */
-  private final java.util.concurrent.atomic.AtomicInteger shortSteps =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger recentNext = new AtomicInteger();
+  private final MissSteps missSteps = new MissSteps();
 
   /** A source over {@code chunks}, fetched through {@code fetcher}. */
   public CachingChunkSource(LayerChunks chunks, LayerFetcher fetcher) {
@@ -117,16 +110,9 @@ public final class CachingChunkSource implements ChunkSource {
       List<TocChunk> order = chunks.blobOrder();
       long runBytes = ctx.config().onDemandRunBytes();
       long offset = order.get(p).compressedOffset();
-      long previousEnd = lastRunEnd.get();
-      boolean shortStep =
-          previousEnd >= 0 && offset >= previousEnd && offset - previousEnd <= runBytes / 4;
-      int steps = shortStep ? shortSteps.incrementAndGet() : 0;
-      if (!shortStep) {
-        shortSteps.set(0);
-      }
-      boolean scans = walksFiles || steps >= 2;
+      boolean scans = missSteps.walks(offset, runBytes) || walksFiles;
       int end = scans ? order.size() : fileRunEnd(p);
-      lastRunEnd.set(
+      missSteps.ranTo(
           scans
               ? offset + runBytes
               : Math.min(offset + runBytes, order.get(end - 1).compressedEnd()));
