@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -47,7 +46,6 @@ public final class DiskChunkCache implements ChunkCache {
   private final Path chunksDir;
   private final Path tmpDir;
   private final LruIndex index;
-  private final ConcurrentHashMap<Digest, Long> touchChecked = new ConcurrentHashMap<>();
 
   private DiskChunkCache(Path root, long capacityBytes) {
     this.chunksDir = root.resolve("chunks");
@@ -151,7 +149,6 @@ public final class DiskChunkCache implements ChunkCache {
     } catch (NoSuchFileException e) {
       // Evicted between the index check and the open (or deleted by hand): a miss.
       index.forget(digest);
-      touchChecked.remove(digest);
       return false;
     }
     used(digest, path);
@@ -185,7 +182,6 @@ public final class DiskChunkCache implements ChunkCache {
       }
     } catch (NoSuchFileException e) {
       index.forget(digest);
-      touchChecked.remove(digest);
       return Optional.empty();
     }
     used(digest, path);
@@ -193,15 +189,10 @@ public final class DiskChunkCache implements ChunkCache {
   }
 
   private void used(Digest digest, Path path) {
-    if (!index.touch(digest)) {
-      return;
-    }
     long now = System.currentTimeMillis();
-    Long checked = touchChecked.get(digest);
-    if (checked != null && now - checked < TOUCH_INTERVAL_MILLIS) {
+    if (!index.stampDue(digest, now, TOUCH_INTERVAL_MILLIS)) {
       return; // no stat per read: the file's time was checked (and refreshed) within the minute
     }
-    touchChecked.put(digest, now);
     try {
       if (now - Files.getLastModifiedTime(path).toMillis() > TOUCH_INTERVAL_MILLIS) {
         Files.setLastModifiedTime(path, FileTime.fromMillis(now));
@@ -262,7 +253,6 @@ public final class DiskChunkCache implements ChunkCache {
 
   private void deleteAll(List<Digest> evicted) throws IOException {
     for (Digest d : evicted) {
-      touchChecked.remove(d);
       Files.deleteIfExists(pathOf(d));
     }
   }

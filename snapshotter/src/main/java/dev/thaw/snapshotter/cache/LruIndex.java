@@ -15,9 +15,19 @@ import java.util.Map;
  */
 final class LruIndex {
   private final long capacityBytes;
-  private final LinkedHashMap<Digest, Long> sizes = new LinkedHashMap<>(256, 0.75f, true);
+  private final LinkedHashMap<Digest, Held> sizes = new LinkedHashMap<>(256, 0.75f, true);
   private long totalBytes;
   private long reservedBytes;
+
+  /** One held chunk: its size, and when its use was last stamped where it persists. */
+  private static final class Held {
+    final long size;
+    long stampedAtMillis = Long.MIN_VALUE;
+
+    Held(long size) {
+      this.size = size;
+    }
+  }
 
   LruIndex(long capacityBytes) {
     if (capacityBytes < 0) {
@@ -47,11 +57,28 @@ final class LruIndex {
     return sizes.get(digest) != null;
   }
 
+  /**
+   * Marks a use, and returns whether the chunk is held and its use was not stamped within {@code
+   * intervalMillis} before {@code nowMillis}; if so, records {@code nowMillis} as its stamp (the
+   * caller stamps it, e.g. on the chunk file's modification time, so the use order survives a
+   * restart without a stat per read).
+   */
+  synchronized boolean stampDue(Digest digest, long nowMillis, long intervalMillis) {
+    Held held = sizes.get(digest);
+    if (held == null
+        || (held.stampedAtMillis != Long.MIN_VALUE
+            && nowMillis - held.stampedAtMillis < intervalMillis)) {
+      return false;
+    }
+    held.stampedAtMillis = nowMillis;
+    return true;
+  }
+
   /** Forgets a chunk that turned out to be gone (for example deleted behind the cache's back). */
   synchronized void forget(Digest digest) {
-    Long size = sizes.remove(digest);
-    if (size != null) {
-      totalBytes -= size;
+    Held held = sizes.remove(digest);
+    if (held != null) {
+      totalBytes -= held.size;
     }
   }
 
@@ -82,7 +109,7 @@ final class LruIndex {
   synchronized List<Digest> add(Digest digest, long size, long reserved) {
     reservedBytes -= reserved;
     if (sizes.get(digest) == null) {
-      sizes.put(digest, size);
+      sizes.put(digest, new Held(size));
       totalBytes += size;
     }
     return evict(digest);
@@ -90,13 +117,13 @@ final class LruIndex {
 
   private List<Digest> evict(Digest keep) {
     List<Digest> evicted = new ArrayList<>();
-    Iterator<Map.Entry<Digest, Long>> it = sizes.entrySet().iterator();
+    Iterator<Map.Entry<Digest, Held>> it = sizes.entrySet().iterator();
     while (totalBytes + reservedBytes > capacityBytes && it.hasNext()) {
-      Map.Entry<Digest, Long> eldest = it.next();
+      Map.Entry<Digest, Held> eldest = it.next();
       if (eldest.getKey().equals(keep)) {
         continue;
       }
-      totalBytes -= eldest.getValue();
+      totalBytes -= eldest.getValue().size;
       evicted.add(eldest.getKey());
       it.remove();
     }
