@@ -131,7 +131,7 @@ public final class TocIndex {
    */
   public Optional<TocNode> node(long inode) {
     return inode > 0 && inode < byInode.size()
-        ? Optional.of(byInode.get((int) inode))
+        ? Optional.ofNullable(byInode.get((int) inode))
         : Optional.empty();
   }
 
